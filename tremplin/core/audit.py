@@ -1,0 +1,169 @@
+"""Audit log: who changed what (before/after), and who read which sensitive page.
+
+Writes through the ORM are captured by signals on the models registered with
+`audited()`. Bulk writes (imports) call `record_many()` themselves, because
+`bulk_create` and `update` send no signals. Written by hand rather than with
+django-auditlog because that library skips bulk operations, which are exactly
+how imports write, and does not log reads.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import datetime as dt
+import decimal
+import uuid
+from collections.abc import Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models.fields.files import FieldFile
+from django.db.models.signals import post_delete, post_save, pre_save
+
+from .enums import AuditAction
+
+
+@dataclass(frozen=True)
+class Actor:
+    user: object | None
+    label: str
+
+
+_actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
+_registered: dict[type[models.Model], frozenset[str]] = {}
+MASKED = "••••"
+
+
+def current_actor() -> Actor:
+    actor = _actor.get()
+    return actor if actor is not None else Actor(None, "système")
+
+
+@contextmanager
+def acting_as(user=None, label: str = ""):
+    """Attributes the writes inside the block to a user, or to a label such as a command."""
+    if user is not None and getattr(user, "is_authenticated", False):
+        actor = Actor(user, label or user.get_username())
+    else:
+        actor = Actor(None, label or "système")
+    token = _actor.set(actor)
+    try:
+        yield actor
+    finally:
+        _actor.reset(token)
+
+
+def _plain(value):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, FieldFile):
+        return value.name or ""
+    return value
+
+
+def snapshot(instance: models.Model, masked: frozenset[str] = frozenset()) -> dict:
+    data = {}
+    for field in instance._meta.concrete_fields:
+        value = _plain(getattr(instance, field.attname))
+        data[field.attname] = MASKED if field.attname in masked and value else value
+    return data
+
+
+def diff(before: dict | None, after: dict | None) -> dict:
+    before, after = before or {}, after or {}
+    keys = list(dict.fromkeys([*before, *after]))
+    return {
+        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
+    }
+
+
+def _entry(action, target_type, target_id, summary, changes):
+    from .models import AuditEntry
+
+    actor = current_actor()
+    return AuditEntry(
+        actor=actor.user,
+        actor_label=actor.label[:150],
+        action=action,
+        target_type=target_type,
+        target_id=str(target_id or "")[:64],
+        summary=summary[:255],
+        changes=changes or {},
+    )
+
+
+def label_of(obj_or_model) -> str:
+    return obj_or_model._meta.label_lower
+
+
+def record(action: str, *, obj=None, target_type: str = "", summary: str = "", changes=None):
+    """Writes one audit entry now."""
+    if obj is not None:
+        target_type = target_type or label_of(obj)
+    entry = _entry(action, target_type, getattr(obj, "pk", ""), summary, changes)
+    entry.save()
+    return entry
+
+
+def record_many(entries: Iterable[tuple[str, str, object, str, dict]], batch_size: int = 2000):
+    """Bulk version for imports: (action, target_type, target_id, summary, changes)."""
+    from .models import AuditEntry
+
+    AuditEntry.objects.bulk_create((_entry(*row) for row in entries), batch_size=batch_size)
+
+
+def record_read(obj, summary: str = "") -> None:
+    record(
+        AuditAction.READ, obj=obj, summary=summary or f"consultation de {obj._meta.verbose_name}"
+    )
+
+
+def _before_save(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    masked = _registered[sender]
+    instance._audit_before = None
+    if instance.pk is not None:
+        old = sender._default_manager.filter(pk=instance.pk).first()
+        if old is not None:
+            instance._audit_before = snapshot(old, masked)
+
+
+def _after_save(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    after = snapshot(instance, _registered[sender])
+    before = None if created else getattr(instance, "_audit_before", None)
+    changes = diff(before, after)
+    if not changes and not created:
+        return
+    action = AuditAction.CREATE if created or before is None else AuditAction.UPDATE
+    record(action, obj=instance, summary=str(instance)[:255], changes=changes)
+
+
+def _after_delete(sender, instance, **kwargs):
+    record(
+        AuditAction.DELETE,
+        obj=instance,
+        summary=str(instance)[:255],
+        changes=diff(snapshot(instance, _registered[sender]), None),
+    )
+
+
+def audited(*, masked: Iterable[str] = ()):
+    """Class decorator: every save and delete of the model is audited with before/after."""
+
+    def register(model):
+        _registered[model] = frozenset(masked)
+        uid = f"audit-{model._meta.label_lower}"
+        pre_save.connect(_before_save, sender=model, dispatch_uid=uid + "-pre", weak=False)
+        post_save.connect(_after_save, sender=model, dispatch_uid=uid + "-post", weak=False)
+        post_delete.connect(_after_delete, sender=model, dispatch_uid=uid + "-del", weak=False)
+        return model
+
+    return register

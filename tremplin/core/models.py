@@ -1,0 +1,86 @@
+from django.conf import settings
+from django.db import models
+
+from .enums import AuditAction, JobStatus
+
+
+class AuditEntry(models.Model):
+    """One write, or one read of a sensitive page. Never updated, never deleted by the app."""
+
+    at = models.DateTimeField("date", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="auteur",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    actor_label = models.CharField("auteur (libellé)", max_length=150, blank=True)
+    action = models.CharField("action", max_length=20, choices=AuditAction.choices)
+    target_type = models.CharField("type d'objet", max_length=100, blank=True, db_index=True)
+    target_id = models.CharField("identifiant de l'objet", max_length=64, blank=True)
+    summary = models.CharField("résumé", max_length=255, blank=True)
+    changes = models.JSONField("avant / après", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "entrée du journal d'audit"
+        verbose_name_plural = "journal d'audit"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"{self.at:%d/%m/%Y %H:%M} {self.actor_label} {self.get_action_display()} {self.summary}"
+
+
+class BackgroundJob(models.Model):
+    """Progress of a long piece of work (an import, a generation) that a page can follow."""
+
+    kind = models.CharField("type", max_length=50)
+    status = models.CharField(
+        "état", max_length=10, choices=JobStatus.choices, default=JobStatus.PENDING
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="lancé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    done = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("total", default=0)
+    message = models.CharField("message", max_length=500, blank=True)
+    result = models.JSONField("résultat", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "tâche de fond"
+        verbose_name_plural = "tâches de fond"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    def report(self, done: int, total: int | None = None, message: str = "") -> None:
+        """Saves progress outside any running transaction's view is not possible on
+        SQLite; callers report progress before and after their atomic block."""
+        self.done = done
+        if total is not None:
+            self.total = total
+        if message:
+            self.message = message
+        type(self).objects.filter(pk=self.pk).update(
+            done=self.done, total=self.total, message=self.message, status=JobStatus.RUNNING
+        )

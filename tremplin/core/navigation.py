@@ -1,0 +1,31 @@
+"""The main menu: one entry per page, shown to the roles allowed to open it.
+
+Later apps add their entries here, next to the predicate that guards the page.
+"""
+
+from django.urls import reverse
+
+from tremplin.accounts import perms
+
+MENU = [
+    ("Accueil", "core:home", lambda u: True),
+    ("Organisation", "organisation:tree", perms.can_view_org_tree),
+    ("Agents", "organisation:agent_list", perms.can_list_agents),
+    ("Identités numériques", "organisation:identities", perms.can_view_identity_coverage),
+    ("Imports", "organisation:import_agents", perms.can_import_agents),
+    ("Kiosque", "accounts:kiosk_open", perms.can_open_kiosk),
+    ("Journal d'audit", "core:audit", perms.can_view_audit),
+]
+
+
+def menu_for(request):
+    user = request.user
+    if not user.is_authenticated or request.session.get("kiosk_until"):
+        return []
+    items = []
+    for label, url_name, allowed in MENU:
+        if allowed(user):
+            url = reverse(url_name)
+            current = request.path == url or (url != "/" and request.path.startswith(url))
+            items.append({"label": label, "url": url, "current": current})
+    return items

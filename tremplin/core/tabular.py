@@ -1,0 +1,192 @@
+"""Reading and writing the tables people really exchange: CSV as Excel writes it in
+France (`;`, BOM or not, UTF-8 or cp1252) and XLSX.
+
+Readers yield rows with their line number so that every error can name its line
+and column. Writers stream and neutralise cells that a spreadsheet would run as
+a formula.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.http import StreamingHttpResponse
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+XLSX_MAGIC = b"PK\x03\x04"
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class TabularError(ValueError):
+    """A file that cannot be read as a table; the message is French and shown as is."""
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: Iterator[tuple[int, list[str]]]  # (line number in the file, cells)
+    encoding: str = ""
+    delimiter: str = ""
+    kind: str = "csv"
+
+
+def normalise_header(text: str) -> str:
+    """'Prénom ' -> 'prenom'; used to recognise French header synonyms."""
+    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
+    text = text.lower().replace("’", "'")
+    return " ".join("".join(c if c.isalnum() else " " for c in text).split())
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8"), "utf-8-sig"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16"), "utf-16"
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as exc:
+        raise TabularError(
+            "Encodage du fichier non reconnu : enregistrez-le en CSV UTF-8 ou en CSV "
+            "Windows (point-virgule) depuis votre tableur."
+        ) from exc
+
+
+def _sniff_delimiter(first_line: str) -> str:
+    counts = {sep: first_line.count(sep) for sep in (";", ",", "\t")}
+    sep, count = max(counts.items(), key=lambda item: item[1])
+    if count == 0:
+        raise TabularError(
+            "Séparateur non reconnu à la ligne 1 : les colonnes doivent être séparées par "
+            "des points-virgules (;), des virgules (,) ou des tabulations."
+        )
+    return sep
+
+
+def read_csv_text(text: str, encoding: str = "utf-8") -> Table:
+    if not text.strip():
+        raise TabularError("Le fichier est vide.")
+    first_line = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        headers = [h.strip() for h in next(reader)]
+    except (StopIteration, csv.Error) as exc:
+        raise TabularError("Impossible de lire la ligne d'en-tête.") from exc
+
+    def rows():
+        try:
+            for cells in reader:
+                if any(c.strip() for c in cells):
+                    yield reader.line_num, [c.strip() for c in cells]
+        except csv.Error as exc:
+            raise TabularError(f"Ligne {reader.line_num} : {exc}") from exc
+
+    return Table(headers, rows(), encoding=encoding, delimiter=delimiter, kind="csv")
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat()
+    if isinstance(value, dt.date):
+        return value.strftime("%d/%m/%Y")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def read_xlsx(data: bytes) -> Table:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise TabularError("Le fichier XLSX est illisible ou endommagé.") from exc
+    sheet = workbook.worksheets[0]
+    iterator = sheet.iter_rows(values_only=True)
+    try:
+        headers = [_cell_text(v) for v in next(iterator)]
+    except StopIteration as exc:
+        raise TabularError("Le fichier est vide.") from exc
+    while headers and not headers[-1]:
+        headers.pop()
+
+    def rows():
+        for line, values in enumerate(iterator, start=2):
+            cells = [_cell_text(v) for v in values[: len(headers)]]
+            if any(cells):
+                yield line, cells
+        workbook.close()
+
+    return Table(headers, rows(), kind="xlsx")
+
+
+def read_table(data: bytes, filename: str = "") -> Table:
+    """Reads CSV or XLSX bytes; raises TabularError with a French message."""
+    if not data:
+        raise TabularError("Le fichier est vide.")
+    if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
+        return read_xlsx(data)
+    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise TabularError("Ce fichier n'est pas un tableau CSV ou XLSX.")
+    text, encoding = _decode(data)
+    return read_csv_text(text, encoding)
+
+
+def neutralise(value) -> str:
+    """A cell that a spreadsheet would evaluate ('=HYPERLINK(…)') is prefixed with a quote."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    def write(self, value):
+        return value
+
+
+def csv_lines(headers: list[str], rows: Iterable[Iterable]) -> Iterator[str]:
+    """CSV as French Excel opens it: BOM, `;`, CRLF."""
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow([neutralise(h) for h in headers])
+    for row in rows:
+        yield writer.writerow([neutralise(v) for v in row])
+
+
+def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]):
+    response = StreamingHttpResponse(
+        csv_lines(headers, rows), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def xlsx_bytes(headers: list[str], rows: Iterable[Iterable], title: str = "Export") -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    sheet.append([neutralise(h) for h in headers])
+    for row in rows:
+        sheet.append([v if isinstance(v, int | float | dt.date) else neutralise(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def xlsx_response(filename: str, headers: list[str], rows: Iterable[Iterable], title="Export"):
+    from django.http import HttpResponse
+
+    response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,5 @@
+from django.core.exceptions import PermissionDenied
+
+
+def identities(request):
+    raise PermissionDenied

@@ -1,0 +1,5 @@
+from django.core.exceptions import PermissionDenied
+
+
+def import_agents(request):
+    raise PermissionDenied

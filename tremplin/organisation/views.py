@@ -1,0 +1,129 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+
+from tremplin.accounts import perms
+from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q
+from tremplin.core import audit
+
+from .enums import IdentityStatus
+from .forms import AgentFilterForm
+from .models import Agent, OrgUnit
+
+AGENTS_PER_PAGE = 50
+
+
+@login_required
+def agent_list(request):
+    if not perms.can_list_agents(request.user):
+        raise PermissionDenied
+    form = AgentFilterForm(request.GET or None, user=request.user)
+    agents = (
+        Agent.objects.visible_to(request.user)
+        .with_identity_status()
+        .select_related("unit", "job", "site", "employer")
+    )
+    agents = form.filter(agents) if request.GET else agents.present()
+    page = Paginator(agents, AGENTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "organisation/agent_list.html",
+        {"form": form, "page": page, "crumbs": [("Agents", None)]},
+    )
+
+
+@login_required
+def my_page(request):
+    if not request.user.agent_id:
+        return redirect("core:home")
+    return agent_detail(request, request.user.agent_id)
+
+
+@login_required
+def agent_detail(request, pk):
+    agent = get_object_or_404(
+        Agent.objects.select_related("unit", "job", "site", "employer", "manager", "identity"),
+        pk=pk,
+    )
+    if not perms.can_view_agent(request.user, agent):
+        raise PermissionDenied
+    if request.user.agent_id != agent.pk:
+        audit.record_read(agent, "consultation de la fiche agent")
+    unit_path = agent.unit.ancestors() + [agent.unit] if agent.unit_id else []
+    crumbs = [(agent, None)]
+    if perms.can_list_agents(request.user):
+        crumbs.insert(0, ("Agents", reverse("organisation:agent_list")))
+    return render(
+        request,
+        "organisation/agent_detail.html",
+        {
+            "agent": agent,
+            "unit_path": unit_path,
+            "identity": getattr(agent, "identity", None),
+            "is_self": request.user.agent_id == agent.pk,
+            "can_issue_code": perms.can_issue_login_code(request.user, agent),
+            "crumbs": crumbs,
+        },
+    )
+
+
+@login_required
+def org_tree(request):
+    """The organisation chart with, per unit, the agents present in its whole subtree."""
+    if not perms.can_view_org_tree(request.user):
+        raise PermissionDenied
+    units = list(
+        OrgUnit.objects.visible_to(request.user).only(
+            "pk", "name", "kind", "parent_id", "path", "depth"
+        )
+    )
+    # One grouped query for direct counts; subtree totals are summed up the tree in Python
+    # over units (a few hundred), never over agents.
+    direct = dict(
+        Agent.objects.present()
+        .filter(agent_scope_q(request.user, AGENT_COUNT_ROLES))
+        .values_list("unit_id")
+        .annotate(
+            n=Count("pk"),
+        )
+        .values_list("unit_id", "n")
+    )
+    active = dict(
+        Agent.objects.present()
+        .filter(
+            agent_scope_q(request.user, AGENT_COUNT_ROLES), identity__status=IdentityStatus.ACTIVE
+        )
+        .values_list("unit_id")
+        .annotate(n=Count("pk"))
+        .values_list("unit_id", "n")
+    )
+    by_id = {u.pk: u for u in units}
+    for unit in units:
+        unit.total = 0
+        unit.with_identity = 0
+        unit.child_list = []
+    for unit in sorted(units, key=lambda u: -u.depth):
+        unit.total += direct.get(unit.pk, 0)
+        unit.with_identity += active.get(unit.pk, 0)
+        unit.coverage = round(100 * unit.with_identity / unit.total) if unit.total else None
+        parent = by_id.get(unit.parent_id)
+        if parent is not None:
+            parent.total += unit.total
+            parent.with_identity += unit.with_identity
+    roots = []
+    for unit in units:
+        parent = by_id.get(unit.parent_id)
+        (parent.child_list if parent is not None else roots).append(unit)
+    return render(
+        request,
+        "organisation/org_tree.html",
+        {
+            "roots": roots,
+            "can_list": perms.can_list_agents(request.user),
+            "unassigned": direct.get(None, 0),
+            "crumbs": [("Organisation", None)],
+        },
+    )
