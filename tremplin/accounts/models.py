@@ -20,7 +20,8 @@ def new_login_code() -> str:
     return f"{raw[:3]}-{raw[3:6]}-{raw[6:]}"
 
 
-@audited(masked=("password",))
+# last_login changes at each login, which the LOGIN entries already record.
+@audited(masked=("password",), ignored=("last_login",))
 class User(AbstractUser):
     agent = models.OneToOneField(
         "organisation.Agent",

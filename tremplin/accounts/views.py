@@ -29,7 +29,8 @@ class LoginView(auth_views.LoginView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        audit.record(AuditAction.LOGIN, obj=self.request.user, summary="connexion")
+        with audit.acting_as(self.request.user):
+            audit.record(AuditAction.LOGIN, obj=self.request.user, summary="connexion")
         return response
 
 

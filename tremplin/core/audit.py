@@ -31,7 +31,7 @@ class Actor:
 
 
 _actor: contextvars.ContextVar[Actor | None] = contextvars.ContextVar("audit_actor", default=None)
-_registered: dict[type[models.Model], frozenset[str]] = {}
+_registered: dict[type[models.Model], tuple[frozenset[str], frozenset[str]]] = {}
 MASKED = "••••"
 
 
@@ -66,20 +66,29 @@ def _plain(value):
     return value
 
 
-def snapshot(instance: models.Model, masked: frozenset[str] = frozenset()) -> dict:
-    data = {}
-    for field in instance._meta.concrete_fields:
-        value = _plain(getattr(instance, field.attname))
-        data[field.attname] = MASKED if field.attname in masked and value else value
-    return data
-
-
-def diff(before: dict | None, after: dict | None) -> dict:
-    before, after = before or {}, after or {}
-    keys = list(dict.fromkeys([*before, *after]))
+def snapshot(instance: models.Model, ignored: frozenset[str] = frozenset()) -> dict:
+    """Field values as JSON-ready data; timestamps the database sets itself are left out."""
     return {
-        key: [before.get(key), after.get(key)] for key in keys if before.get(key) != after.get(key)
+        field.attname: _plain(getattr(instance, field.attname))
+        for field in instance._meta.concrete_fields
+        if field.attname not in ignored
+        and not getattr(field, "auto_now", False)
+        and not getattr(field, "auto_now_add", False)
     }
+
+
+def diff(before: dict | None, after: dict | None, masked: frozenset[str] = frozenset()) -> dict:
+    """{field: [before, after]} for the fields that changed; secrets shown as MASKED."""
+    before, after = before or {}, after or {}
+    changes = {}
+    for key in dict.fromkeys([*before, *after]):
+        old, new = before.get(key), after.get(key)
+        if old != new:
+            changes[key] = [
+                MASKED if key in masked and old else old,
+                MASKED if key in masked and new else new,
+            ]
+    return changes
 
 
 def _entry(action, target_type, target_id, summary, changes):
@@ -126,20 +135,21 @@ def record_read(obj, summary: str = "") -> None:
 def _before_save(sender, instance, raw=False, **kwargs):
     if raw:
         return
-    masked = _registered[sender]
+    _masked, ignored = _registered[sender]
     instance._audit_before = None
     if instance.pk is not None:
         old = sender._default_manager.filter(pk=instance.pk).first()
         if old is not None:
-            instance._audit_before = snapshot(old, masked)
+            instance._audit_before = snapshot(old, ignored)
 
 
 def _after_save(sender, instance, created, raw=False, **kwargs):
     if raw:
         return
-    after = snapshot(instance, _registered[sender])
+    masked, ignored = _registered[sender]
+    after = snapshot(instance, ignored)
     before = None if created else getattr(instance, "_audit_before", None)
-    changes = diff(before, after)
+    changes = diff(before, after, masked)
     if not changes and not created:
         return
     action = AuditAction.CREATE if created or before is None else AuditAction.UPDATE
@@ -147,19 +157,21 @@ def _after_save(sender, instance, created, raw=False, **kwargs):
 
 
 def _after_delete(sender, instance, **kwargs):
+    masked, ignored = _registered[sender]
     record(
         AuditAction.DELETE,
         obj=instance,
         summary=str(instance)[:255],
-        changes=diff(snapshot(instance, _registered[sender]), None),
+        changes=diff(snapshot(instance, ignored), None, masked),
     )
 
 
-def audited(*, masked: Iterable[str] = ()):
-    """Class decorator: every save and delete of the model is audited with before/after."""
+def audited(*, masked: Iterable[str] = (), ignored: Iterable[str] = ()):
+    """Class decorator: every save and delete of the model is audited with before/after.
+    `masked` fields are logged as changed without their values; `ignored` ones not at all."""
 
     def register(model):
-        _registered[model] = frozenset(masked)
+        _registered[model] = (frozenset(masked), frozenset(ignored))
         uid = f"audit-{model._meta.label_lower}"
         pre_save.connect(_before_save, sender=model, dispatch_uid=uid + "-pre", weak=False)
         post_save.connect(_after_save, sender=model, dispatch_uid=uid + "-post", weak=False)
