@@ -1,7 +1,7 @@
 import re
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import FileExtensionValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import Q
 from django.db.models.functions import Concat, Substr
@@ -42,7 +42,14 @@ class Collectivite(models.Model):
 
     name = models.CharField("nom", max_length=200)
     short_name = models.CharField("nom court", max_length=60, blank=True)
-    logo = models.FileField("logo", upload_to="branding/", blank=True)
+    # No SVG: an uploaded SVG served from our domain could carry scripts.
+    logo = models.FileField(
+        "logo",
+        upload_to="branding/",
+        blank=True,
+        validators=[FileExtensionValidator(["png", "jpg", "jpeg", "webp"])],
+        help_text="Image PNG, JPEG ou WebP, affichée en haut de chaque page.",
+    )
     primary_color = models.CharField(
         "couleur principale", max_length=7, default="#0b5a78", validators=[HEX_COLOUR]
     )
