@@ -45,6 +45,12 @@ def can_view_identity_coverage(user) -> bool:
     return _is(user, Role.HR, Role.ADMIN, Role.DIRECTION, Role.MANAGER)
 
 
+def can_list_missing_identities(user) -> bool:
+    """Names of agents without an active identity: coverage viewers minus the direction,
+    which follows figures only."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER)
+
+
 def can_open_kiosk(user) -> bool:
     return _is(user, Role.ADVISOR, Role.HR, Role.ADMIN)
 

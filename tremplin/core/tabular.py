@@ -34,12 +34,13 @@ class Table:
     encoding: str = ""
     delimiter: str = ""
     kind: str = "csv"
+    total_hint: int | None = None  # about how many rows follow, for progress bars
 
 
 def normalise_header(text: str) -> str:
     """'Prénom ' -> 'prenom'; used to recognise French header synonyms."""
-    text = unicodedata.normalize("NFKD", str(text or "")).encode("ascii", "ignore").decode()
-    text = text.lower().replace("’", "'")
+    text = str(text or "").replace("’", "'")
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     return " ".join("".join(c if c.isalnum() else " " for c in text).split())
 
 
@@ -75,7 +76,8 @@ def _sniff_delimiter(first_line: str) -> str:
 def read_csv_text(text: str, encoding: str = "utf-8") -> Table:
     if not text.strip():
         raise TabularError("Le fichier est vide.")
-    first_line = text.split("\n", 1)[0]
+    end = text.find("\n")
+    first_line = text if end < 0 else text[:end]
     delimiter = _sniff_delimiter(first_line)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
@@ -89,9 +91,19 @@ def read_csv_text(text: str, encoding: str = "utf-8") -> Table:
                 if any(c.strip() for c in cells):
                     yield reader.line_num, [c.strip() for c in cells]
         except csv.Error as exc:
-            raise TabularError(f"Ligne {reader.line_num} : {exc}") from exc
+            raise TabularError(
+                f"Ligne {reader.line_num} : ligne illisible (caractère interdit ou guillemets "
+                "mal placés)."
+            ) from exc
 
-    return Table(headers, rows(), encoding=encoding, delimiter=delimiter, kind="csv")
+    return Table(
+        headers,
+        rows(),
+        encoding=encoding,
+        delimiter=delimiter,
+        kind="csv",
+        total_hint=max(text.count("\n") - 1, 1),
+    )
 
 
 def _cell_text(value) -> str:
@@ -129,7 +141,8 @@ def read_xlsx(data: bytes) -> Table:
                 yield line, cells
         workbook.close()
 
-    return Table(headers, rows(), kind="xlsx")
+    total = (sheet.max_row or 0) - 1
+    return Table(headers, rows(), kind="xlsx", total_hint=total if total > 0 else None)
 
 
 def read_table(data: bytes, filename: str = "") -> Table:
@@ -138,9 +151,21 @@ def read_table(data: bytes, filename: str = "") -> Table:
         raise TabularError("Le fichier est vide.")
     if data.startswith(XLSX_MAGIC) or filename.lower().endswith(".xlsx"):
         return read_xlsx(data)
-    if b"\x00" in data[:4096] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    head = data[:4096]
+    if b"\x00" in head and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Text saved as UTF-16 without its byte-order mark has a zero byte in every pair.
+        if head.count(b"\x00") * 3 >= len(head):
+            raise TabularError(
+                "Encodage du fichier non reconnu (UTF-16 sans marque d'encodage) : "
+                "enregistrez-le en CSV UTF-8 depuis votre tableur."
+            )
         raise TabularError("Ce fichier n'est pas un tableau CSV ou XLSX.")
     text, encoding = _decode(data)
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:4096]):
+        raise TabularError(
+            "Ce fichier n'est pas un tableau CSV ou XLSX : il contient des caractères "
+            "illisibles. Enregistrez-le en CSV ou en XLSX depuis votre tableur."
+        )
     return read_csv_text(text, encoding)
 
 

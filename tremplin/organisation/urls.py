@@ -9,5 +9,18 @@ urlpatterns = [
     path("agents/moi/", views.my_page, name="my_page"),
     path("agents/<int:pk>/", views.agent_detail, name="agent_detail"),
     path("identites/", identity_views.identities, name="identities"),
+    path("identites/agents/", identity_views.identity_list, name="identity_list"),
+    path("identites/comptes-a-creer/", identity_views.identity_export, name="identity_export"),
+    path(
+        "identites/comptes-a-creer/demander/",
+        identity_views.identity_mark_requested,
+        name="identity_mark_requested",
+    ),
+    path("identites/import/", identity_views.identity_import, name="identity_import"),
+    path(
+        "identites/import/appliquer/",
+        identity_views.identity_import_apply,
+        name="identity_import_apply",
+    ),
     path("imports/agents/", import_views.import_agents, name="import_agents"),
 ]
