@@ -15,13 +15,14 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Count, Q, Value
 from django.db.models.functions import Lower, StrIndex, Substr
 from django.utils import timezone
 
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q
 from tremplin.core import audit
+from tremplin.core.bulk import chunks, update_rows
 from tremplin.core.enums import AuditAction
 from tremplin.core.tabular import TabularError, normalise_header, read_table
 
@@ -31,35 +32,6 @@ from .models import Agent, DigitalIdentity, Employer, OrgUnit
 IDENTITY_TYPE = "organisation.digitalidentity"
 AGENT_TYPE = "organisation.agent"
 BATCH = 500
-
-
-def _chunks(items: list, size: int = BATCH) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def update_rows(objects: list, field_names: list[str]) -> None:
-    """Saves these fields of many rows with one prepared UPDATE run for every row.
-
-    Django's bulk_update() writes one CASE WHEN per row and per field: 5.4 s for 3,000
-    identities on SQLite, against 0.03 s here. Values go through the fields' own
-    get_db_prep_save(), as the ORM does, so dates and times are adapted per database.
-    No signal is sent: callers write the audit entries themselves.
-    """
-    if not objects:
-        return
-    meta = objects[0]._meta
-    fields = [meta.get_field(name) for name in field_names]
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
-    sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names come from the model, values are parameters)
-    params = [
-        [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
-        for obj in objects
-    ]
-    with connection.cursor() as cursor:
-        for chunk in _chunks(params):
-            cursor.executemany(sql, chunk)
 
 
 def share_percent(part: int, whole: int) -> int | None:
@@ -288,7 +260,7 @@ def mark_requested(agents, *, on: dt.date | None = None) -> int:
                 agent__in=agents, status=IdentityStatus.NONE
             ).values_list("pk", flat=True)
         )
-        for chunk in _chunks(existing):
+        for chunk in chunks(existing):
             DigitalIdentity.objects.filter(pk__in=chunk).update(
                 status=IdentityStatus.REQUESTED, requested_at=on
             )
@@ -467,7 +439,7 @@ def _map_columns(headers: list[str]) -> tuple[dict[str, int], list[RowError]]:
 def _agents_by_matricule(user, matricules: set[str]) -> dict[str, list[Agent]]:
     found: dict[str, list[Agent]] = {}
     visible = Agent.objects.visible_to(user).select_related("employer", "identity")
-    for chunk in _chunks(sorted(matricules)):
+    for chunk in chunks(sorted(matricules)):
         for agent in visible.filter(matricule__in=chunk):
             found.setdefault(agent.matricule, []).append(agent)
     return found

@@ -246,6 +246,7 @@ def identity_import(request):
                 "enregistré. Corrigez le fichier puis envoyez-le à nouveau.",
             )
             context["errors"] = plan.errors[:MAX_ERRORS_SHOWN]
+            context["error_total"] = count
             context["more_errors"] = max(0, count - MAX_ERRORS_SHOWN)
             return render(request, "organisation/identity_import.html", context)
         digest = hashlib.sha256(data).hexdigest()

@@ -23,4 +23,20 @@ urlpatterns = [
         name="identity_import_apply",
     ),
     path("imports/agents/", import_views.import_agents, name="import_agents"),
+    path(
+        "imports/agents/colonnes/",
+        import_views.import_agents_mapping,
+        name="import_agents_mapping",
+    ),
+    path(
+        "imports/agents/verification/",
+        import_views.import_agents_preview,
+        name="import_agents_preview",
+    ),
+    path("imports/agents/annuler/", import_views.import_agents_cancel, name="import_agents_cancel"),
+    path(
+        "imports/agents/avancement/<int:pk>/",
+        import_views.import_agents_job,
+        name="import_agents_job",
+    ),
 ]

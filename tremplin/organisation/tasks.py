@@ -1,0 +1,112 @@
+"""Background work of the organisation app, run by the django-tasks worker."""
+
+import logging
+
+from django.utils import timezone
+from django_tasks import task
+
+from tremplin.core import audit
+from tremplin.core.enums import JobStatus
+from tremplin.core.models import BackgroundJob
+
+from . import sirh_import
+
+logger = logging.getLogger(__name__)
+IMPORT_JOB_KIND = "import_agents"
+UNEXPECTED = (
+    "Erreur inattendue pendant l'import : rien n'a été écrit. Réessayez, et si l'erreur "
+    "revient, prévenez l'administrateur."
+)
+
+
+def _number(value: int) -> str:
+    return f"{value:,}".replace(",", "\u202f")
+
+
+def _finish(job: BackgroundJob, status: str, message: str, result: dict) -> None:
+    job.status = status
+    job.message = message[:500]
+    job.result = result
+    job.finished_at = timezone.now()
+    if status == JobStatus.DONE:
+        job.done = job.total
+    job.save(update_fields=["status", "message", "result", "finished_at", "done"])
+
+
+@task()
+def run_agent_import(
+    *,
+    job_id: int,
+    token: str,
+    filename: str,
+    employer_code: str | None,
+    employer_name: str,
+    full: bool,
+    mapping: dict,
+    allowed_employer_ids: list[int] | None,
+) -> dict:
+    """Checks the stored file again against today's data, then applies it in one
+    transaction. The uploaded file is deleted whatever happens."""
+    job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
+
+    # Reading fills the first half of the bar, writing the second. On SQLite the writes'
+    # progress only shows at commit: the bar then jumps from half to full.
+    def progress(phase: str, done: int, total: int) -> None:
+        share = done / total if total else 1
+        percent = int(50 * share) + (50 if phase == sirh_import.PHASE_WRITE else 0)
+        job.report(min(percent, 99), 100, f"{phase} : {_number(done)} / {_number(total)} lignes")
+
+    try:
+        data = sirh_import.read_upload(token)
+        if data is None:
+            _finish(
+                job,
+                JobStatus.FAILED,
+                "Le fichier n'est plus disponible (envoyé il y a plus de 24 h, ou déjà "
+                "importé). Envoyez-le à nouveau.",
+                {},
+            )
+            return {}
+        job.report(0, 100, "Lecture du fichier…")
+        with audit.acting_as(job.created_by):
+            plan = sirh_import.build_plan(
+                data,
+                filename,
+                employer_code=employer_code,
+                employer_name=employer_name,
+                full=full,
+                mapping=mapping,
+                allowed_employer_ids=(
+                    set(allowed_employer_ids) if allowed_employer_ids is not None else None
+                ),
+                progress=progress,
+            )
+            del data
+            if not plan.ok:
+                preview = plan.preview()
+                _finish(
+                    job,
+                    JobStatus.FAILED,
+                    f"Le fichier contient maintenant {plan.issues.total} erreur(s) (les données "
+                    "ont changé depuis la vérification) : rien n'a été écrit.",
+                    {"errors": preview["errors"], "error_total": preview["error_total"]},
+                )
+                return {}
+            job.report(50, 100, "Enregistrement des changements…")
+            counts = sirh_import.apply_plan(plan, progress=progress)
+    except sirh_import.ImportFailed as exc:
+        _finish(job, JobStatus.FAILED, str(exc), {})
+        return {}
+    except Exception as exc:
+        # The exception text may quote personal data (a matricule in a constraint error).
+        logger.error("agent import job %s failed: %s", job_id, type(exc).__name__)
+        _finish(job, JobStatus.FAILED, UNEXPECTED, {})
+        return {}
+    finally:
+        sirh_import.delete_upload(token)
+    summary = (
+        f"{counts['created']} agent(s) créé(s), {counts['updated']} modifié(s), "
+        f"{counts['departed']} noté(s) parti(s), {counts['unchanged']} sans changement."
+    )
+    _finish(job, JobStatus.DONE, "Import terminé.", {"summary": summary, "counts": counts})
+    return counts
