@@ -27,3 +27,16 @@ def test_invalid_field_points_at_its_error():
     assert not form.is_valid()
     html = str(form["colour"])
     assert 'aria-invalid="true"' in html and 'aria-describedby="id_colour-erreur"' in html
+
+
+def test_help_text_and_error_ids_exist_on_the_page():
+    from django.template.loader import render_to_string
+
+    class HelpForm(AccessibleFormMixin, forms.Form):
+        code = forms.CharField(label="Code", help_text="Six chiffres.")
+
+    form = HelpForm({"code": ""})
+    form.is_valid()
+    html = render_to_string("core/_field.html", {"field": form["code"]})
+    assert 'aria-describedby="id_code-erreur id_code_helptext"' in html
+    assert 'id="id_code-erreur"' in html and 'id="id_code_helptext"' in html

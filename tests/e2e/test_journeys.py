@@ -13,6 +13,14 @@ def test_login_page_is_accessible_on_a_phone(live_server, phone, check_page):
     check_page(phone, "connexion-telephone")
 
 
+def test_the_collectivite_name_reads_white_on_its_colour(live_server, page, world):
+    # axe reported nothing when the name was drawn in the header's own colour.
+    page.goto(f"{live_server.url}/compte/connexion/")
+    brand = page.locator(".tp-brand")
+    expect(brand).to_have_text(re.compile("Test"))
+    assert brand.evaluate("e => getComputedStyle(e).color") == "rgb(255, 255, 255)"
+
+
 def test_wrong_password_shows_a_french_error_then_lockout(
     live_server, page, world, login, check_page
 ):
@@ -79,3 +87,70 @@ def test_kiosk_session_for_an_agent_on_a_shared_tablet(
     tablet.get_by_role("button", name="J'ai fini").click()
     expect(tablet.get_by_role("heading", name="Bienvenue")).to_be_visible()
     tablet.context.close()
+
+
+SIRH_CSV = (
+    "\ufeffMatricule;Nom;Prénom;Direction;Service;Équipe;Métier;Catégorie;Site;Responsable\r\n"
+    "7001;Le Guen;Maëlle;Direction A;Service A1;Équipe A1a;Aide-soignante;C;EHPAD du Parc;7002\r\n"
+    "7002;Bréhat;Yann;Direction A;Service A1;;Cadre de santé;A;EHPAD du Parc;\r\n"
+)
+
+
+def test_hr_imports_a_sirh_file_and_finds_the_agents(
+    live_server, page, world, login, check_page, tmp_path
+):
+    login(page, "hr", None)
+    page.get_by_role("link", name="Imports").click()
+    check_page(page, "rh-import-depot")
+
+    bad = tmp_path / "mauvais.csv"
+    bad.write_text(SIRH_CSV.replace(";C;", ";D;"), encoding="utf-8")
+    page.locator("#id_file").set_input_files(str(bad))
+    page.get_by_label("Employeur des agents du fichier").select_option(label="Ville")
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("alert")).to_contain_text("rien n'a été enregistré")
+    expect(page.locator("#erreurs-import")).to_contain_text("Catégorie")
+    check_page(page, "rh-import-erreurs")
+
+    good = tmp_path / "agents.csv"
+    good.write_text(SIRH_CSV, encoding="utf-8")
+    page.locator("#id_file").set_input_files(str(good))
+    page.get_by_label("Employeur des agents du fichier").select_option(label="Ville")
+    page.get_by_role("button", name="Vérifier le fichier").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Vérification du fichier")
+    check_page(page, "rh-import-apercu")
+    page.get_by_role("button", name="Enregistrer ces changements").click()
+    expect(page.locator("[role=status]").last).to_contain_text("Import terminé", timeout=30_000)
+    check_page(page, "rh-import-termine")
+
+    page.goto(f"{live_server.url}/agents/?q=7001")
+    expect(page.get_by_role("link", name=re.compile("LE GUEN Maëlle"))).to_be_visible()
+
+
+def test_hr_identity_pages(live_server, page, world, login, check_page):
+    login(page, "hr", None)
+    page.get_by_role("link", name="Identités numériques", exact=True).click()
+    check_page(page, "rh-identites-couverture")
+    for path, name in [
+        ("/identites/agents/", "rh-identites-liste"),
+        ("/identites/comptes-a-creer/", "rh-identites-export"),
+        ("/identites/import/", "rh-identites-import"),
+    ]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.ok, path
+        check_page(page, name)
+
+
+def test_agent_pages_on_a_phone(live_server, phone, world, login, check_page):
+    login(phone, "agent", None)
+    check_page(phone, "agent-telephone-accueil")
+    phone.get_by_role("link", name="Voir ma fiche").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Ma fiche")
+    check_page(phone, "agent-telephone-fiche")
+
+
+def test_hr_pages_on_a_phone(live_server, phone, world, login, check_page):
+    login(phone, "hr", None)
+    for path in ["/organisation/", "/agents/", "/identites/", "/imports/agents/"]:
+        phone.goto(f"{live_server.url}{path}")
+        check_page(phone, "rh-telephone" + path.replace("/", "-").rstrip("-"))

@@ -55,7 +55,7 @@ class AccessibleFormMixin:
                 bound = self[name]
                 described = [f"{bound.auto_id}-erreur"]
                 if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}-aide")
+                    described.append(f"{bound.auto_id}_helptext")
                 attrs = self.fields[name].widget.attrs
                 attrs["aria-invalid"] = "true"
                 attrs["aria-describedby"] = " ".join(described)
