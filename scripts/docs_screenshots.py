@@ -1,0 +1,48 @@
+"""Takes the screenshots of the README and the user guide from a running demo.
+
+Usage: `make demo` in one terminal, then
+`.venv/bin/python scripts/docs_screenshots.py [http://127.0.0.1:8000]`.
+"""
+
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
+PASSWORD = "tremplin-demo"  # noqa: S105 (the demo's published password)
+SHOTS = [
+    ("rh", "/", "accueil-rh", 1280),
+    ("rh", "/organisation/", "organisation", 1280),
+    ("rh", "/agents/", "agents", 1280),
+    ("rh", "/identites/", "identites", 1280),
+    ("rh", "/imports/agents/", "import", 1280),
+    ("direction", "/identites/", "direction-identites", 1280),
+    ("agent", "/", "agent-telephone", 360),
+]
+
+
+def main():
+    OUT.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium",
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
+        )
+        for username, path, name, width in SHOTS:
+            context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
+            page = context.new_page()
+            page.goto(f"{BASE}/compte/connexion/")
+            page.get_by_label("Identifiant ou matricule").fill(username)
+            page.get_by_label("Mot de passe ou code personnel").fill(PASSWORD)
+            page.get_by_role("button", name="Se connecter").click()
+            page.goto(f"{BASE}{path}")
+            page.screenshot(path=str(OUT / f"{name}.png"), full_page=width < 400)
+            context.close()
+            print(OUT / f"{name}.png")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()
