@@ -88,3 +88,23 @@ def test_home_cards_answer_each_role(world, client):
     client.force_login(world.users[Role.AGENT])
     page = client.get(reverse("core:home")).content.decode()
     assert "Voir ma fiche" in page
+
+
+@pytest.mark.django_db
+def test_the_filtered_list_exports_as_csv_and_xlsx_and_is_audited(world, client):
+    import io
+
+    from openpyxl import load_workbook
+
+    from tremplin.core.models import AuditEntry
+
+    client.force_login(world.users[Role.HR])
+    url = reverse("organisation:agent_list")
+    response = client.get(url, {"unit": world.team_a1a.pk, "format": "csv"})
+    lines = b"".join(response.streaming_content).decode("utf-8").splitlines()
+    assert lines[0].startswith("\ufeffMatricule;Nom;Prénom;Employeur;Unité")
+    assert len(lines) == 3  # the two agents of team A1a, nobody outside HR's scope
+    assert all("Équipe A1a" in line for line in lines[1:])
+    workbook = load_workbook(io.BytesIO(client.get(url, {"format": "xlsx"}).content))
+    assert workbook.active.max_row == 5  # header + the four agents of direction A
+    assert AuditEntry.objects.filter(action="export", target_type="organisation.agent").count() == 2
