@@ -467,7 +467,9 @@ def _bad_file_cases(world):
     b0 = a[("Direction B", "ville")].matricule
     header = ["Matricule", "Identifiant", "Messagerie", "Date d'activation"]
     good = [a21, "a.vingtun", "a.vingtun@metro.fr", ""]
-    taken_login = DigitalIdentity.objects.get(agent=a[("Équipe A1a", "ville")]).login
+    taken = DigitalIdentity.objects.get(agent=a[("Équipe A1a", "ville")])
+    taken_login = taken.login
+    DigitalIdentity.objects.filter(pk=taken.pk).update(mailbox="deja.pris@ville.fr")
     return {
         "unknown matricule": (
             [header, good, ["999999", "x.y", "x.y@metro.fr", ""]],
@@ -492,6 +494,26 @@ def _bad_file_cases(world):
         "login twice": (
             [header, good, [a20, "a.vingtun", "", ""]],
             "Ligne 3, colonne « Identifiant » : cet identifiant figure déjà à la ligne 2.",
+        ),
+        "login twice, other case": (
+            [header, good, [a20, "A.Vingtun", "", ""]],
+            "Ligne 3, colonne « Identifiant » : cet identifiant figure déjà à la ligne 2.",
+        ),
+        "login of another agent, other case": (
+            [header, good, [a20, taken_login.upper(), "", ""]],
+            f"Ligne 3, colonne « Identifiant » : l'identifiant « {taken_login.upper()} » est déjà celui d'un autre agent.",
+        ),
+        "mailbox of another agent, other case": (
+            [header, good, [a20, "a.vingt", "Deja.Pris@Ville.fr", ""]],
+            "Ligne 3, colonne « Messagerie » : l'adresse « Deja.Pris@Ville.fr » est déjà celle d'un autre agent.",
+        ),
+        "mailbox twice, other case": (
+            [header, good, [a20, "a.vingt", "A.Vingtun@Metro.fr", ""]],
+            "Ligne 3, colonne « Messagerie » : cette adresse figure déjà à la ligne 2.",
+        ),
+        "departed agent": (
+            [header, good, [world.departed.matricule, "p.arti", "p.arti@ville.fr", ""]],
+            f"Ligne 3, colonne « Matricule » : cet agent est parti le {world.departed.departure_date:%d/%m/%Y}",
         ),
         "unreadable date": (
             [header, [a21, "a.vingtun", "", "31/02/2025"]],
@@ -519,6 +541,11 @@ CASES = [
     "malformed email",
     "duplicate row",
     "login twice",
+    "login twice, other case",
+    "login of another agent, other case",
+    "mailbox of another agent, other case",
+    "mailbox twice, other case",
+    "departed agent",
     "unreadable date",
     "future date",
     "unknown employer",

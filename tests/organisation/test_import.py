@@ -626,13 +626,10 @@ def test_employer_column_must_match_the_chosen_employer(world, tmp_path):
 @pytest.mark.django_db
 def test_scoped_user_cannot_touch_other_employers(world):
     data = csv_bytes([["1", "A", "b"]], header=["Matricule", "Nom", "Prénom"])
-    plan = sirh_import.build_plan(
-        data, "a.csv", employer_code="metropole", allowed_employer_ids={world.city.pk}
-    )
+    scope = sirh_import.Scope(((world.city.pk, None),))
+    plan = sirh_import.build_plan(data, "a.csv", employer_code="metropole", scope=scope)
     assert "hors de votre périmètre" in plan.preview()["errors"][0]["message"]
-    plan = sirh_import.build_plan(
-        data, "a.csv", employer_code="nouveau", allowed_employer_ids={world.city.pk}
-    )
+    plan = sirh_import.build_plan(data, "a.csv", employer_code="nouveau", scope=scope)
     assert "n'existe pas" in plan.preview()["errors"][0]["message"]
 
 
@@ -655,7 +652,10 @@ def test_dates(text, expected):
     assert sirh_import.parse_date(text) == expected
 
 
-@pytest.mark.parametrize("text", ["31/02/2024", "2024/13/01", "demain", "01/01/1850"])
+@pytest.mark.parametrize(
+    "text",
+    ["31/02/2024", "2024-13-01", "2024/13/01", "demain", "01/01/1850", "2020", "100"],
+)
 def test_bad_dates(text):
     with pytest.raises(sirh_import.CellError, match="n'est pas une date valide"):
         sirh_import.parse_date(text)
@@ -761,3 +761,370 @@ def test_agents_changing_different_fields_keep_the_others(tmp_path):
     assert after["1003"].category == before["1003"].category
     assert after["1003"].email == before["1003"].email
     assert after["1003"].arrival_date == before["1003"].arrival_date
+
+
+# --- Re-imports, units, jobs, matricules: found in review -----------------------------------
+
+
+@pytest.mark.django_db
+def test_reimport_after_moves_updates_unit_job_site_and_manager(world, tmp_path):
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    helene = Agent.objects.get(matricule="1001")
+    old_unit, old_job, old_site = helene.unit_id, helene.job_id, helene.site_id
+    rows = with_cell(0, "Service", "Service A1")
+    rows = with_cell(0, "Direction", "Direction A", rows)
+    rows = with_cell(0, "Équipe", "Équipe A1a", rows)
+    rows = with_cell(0, "Métier", "Gestionnaire", rows)
+    rows = with_cell(0, "Site", world.site.name, rows)
+    rows = with_cell(0, "Responsable", "1002", rows)
+    run(tmp_path, csv_bytes(rows), "--employer", "ville")
+    helene.refresh_from_db()
+    assert helene.unit == world.team_a1a and helene.job.title == "Gestionnaire"
+    assert helene.site == world.site and helene.manager.matricule == "1002"
+    (entry,) = AuditEntry.objects.filter(
+        action="update", target_type="organisation.agent", target_id=str(helene.pk)
+    )
+    assert entry.changes == {
+        "unit_id": [old_unit, world.team_a1a.pk],
+        "job_id": [old_job, helene.job_id],
+        "site_id": [old_site, world.site.pk],
+        "manager_id": [Agent.objects.get(matricule="1003").pk, helene.manager_id],
+    }
+    # The units she left are kept: other agents, rights or history may point at them.
+    assert OrgUnit.objects.filter(pk=old_unit).exists()
+
+
+@pytest.mark.django_db
+def test_unit_names_match_whatever_the_spaces_and_case(tmp_path):
+    rows = with_cell(1, "Service", "  service   ehpad ")
+    rows = with_cell(1, "Direction", "DIRECTION DES SOLIDARITÉS", rows)
+    run(tmp_path, csv_bytes(rows), "--employer", "ville")
+    assert OrgUnit.objects.count() == 3
+    assert Agent.objects.get(matricule="1001").unit == Agent.objects.get(matricule="1002").unit
+    # Later files in another case find the same units, written as first seen.
+    run(tmp_path, csv_bytes(with_cell(2, "Service", "SERVICE EHPAD")), "--employer", "ville")
+    assert Agent.objects.get(matricule="1003").unit.name == "Service EHPAD"
+    assert OrgUnit.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_same_team_name_under_two_services_is_two_units(tmp_path):
+    rows = with_cell(1, "Service", "Service domicile")
+    run(tmp_path, csv_bytes(rows), "--employer", "ville")
+    helene = Agent.objects.get(matricule="1001")
+    paul = Agent.objects.get(matricule="1002")
+    assert helene.unit.name == paul.unit.name == "Équipe de nuit"
+    assert helene.unit != paul.unit
+    assert helene.unit.parent.name == "Service EHPAD"
+    assert paul.unit.parent.name == "Service domicile"
+    assert paul.unit.path.startswith(paul.unit.parent.path)
+
+
+@pytest.mark.django_db
+def test_generated_job_code_never_collides_with_a_code_of_the_file(tmp_path):
+    """A title-only row used to get the code AIDE-SOIGNANT that a later row gives
+    explicitly: the insert then broke and the file could never be imported."""
+    header = ["Matricule", "Nom", "Prénom", "Code métier", "Métier"]
+    rows = [
+        ["1", "A", "a", "", "Aide-soignant"],
+        ["2", "B", "b", "AIDE-SOIGNANT", "Aide-soignant"],
+        ["3", "C", "c", "", "Agent de nuit"],
+        ["4", "D", "d", "agent-de-nuit", "Veilleur"],
+    ]
+    run(tmp_path, csv_bytes(rows, header=header), "--employer", "ville")
+    codes = {a.matricule: a.job.code for a in Agent.objects.select_related("job")}
+    assert codes["1"] == codes["2"] == "AIDE-SOIGNANT"
+    assert codes["4"] == "agent-de-nuit"
+    assert codes["3"].casefold() != "agent-de-nuit"
+    assert len({code.casefold() for code in Job.objects.values_list("code", flat=True)}) == 3
+
+
+@pytest.mark.django_db
+def test_same_job_title_with_and_without_code_is_one_job(tmp_path):
+    header = ["Matricule", "Nom", "Prénom", "Code métier", "Métier"]
+    rows = [["1", "A", "a", "", "Technicien"], ["2", "B", "b", "INF01", "Technicien"]]
+    data = csv_bytes(rows, header=header)
+    run(tmp_path, data, "--employer", "ville")
+    assert list(Job.objects.values_list("code", "title")) == [("INF01", "Technicien")]
+    out = run(tmp_path, data, "--employer", "ville")
+    assert "2 sans changement" in out
+
+
+@pytest.mark.django_db
+def test_matricules_keep_their_leading_zeros(tmp_path):
+    header = ["Matricule", "Nom", "Prénom"]
+    run(tmp_path, csv_bytes([["00123", "Zéro", "Ana"], ["123", "Sans", "Léo"]], header=header), "--employer", "ville")  # fmt: skip
+    assert set(Agent.objects.values_list("matricule", "last_name")) == {
+        ("00123", "Zéro"),
+        ("123", "Sans"),
+    }
+    out = run(tmp_path, csv_bytes([["00123", "Zéro", "Ana"]], header=header), "--employer", "ville")  # fmt: skip
+    assert "1 sans changement" in out
+
+
+def xlsx_file(header, rows) -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(header)
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.django_db
+def test_xlsx_matricules_as_text_or_numbers(tmp_path):
+    data = xlsx_file(["Matricule", "Nom", "Prénom"], [["00123", "A", "a"], [124.0, "B", "b"]])
+    run(tmp_path, data, "--employer", "ville", name="agents.xlsx")
+    assert set(Agent.objects.values_list("matricule", flat=True)) == {"00123", "124"}
+
+
+@pytest.mark.django_db
+def test_xlsx_numeric_matricule_shown_with_zeros_keeps_them(tmp_path):
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Matricule", "Nom", "Prénom"])
+    sheet.append([123, "A", "a"])
+    sheet["A2"].number_format = "00000"
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    run(tmp_path, buffer.getvalue(), "--employer", "ville", name="agents.xlsx")
+    assert Agent.objects.get().matricule == "00123"
+
+
+# --- Full imports and departures: found in review -----------------------------------------
+
+
+@pytest.mark.django_db
+def test_agent_back_in_a_full_file_is_present_again(tmp_path):
+    """A full file lists the agents who work there: one marked departed by an earlier full
+    import who is back in it must not stay departed for ever."""
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    run(tmp_path, csv_bytes(ROWS[1:]), "--employer", "ville", "--full")
+    helene = Agent.objects.get(matricule="1001")
+    assert not helene.is_present
+    out = run(tmp_path, csv_bytes(ROWS), "--employer", "ville", "--full", wet=False)
+    assert f"Date de départ : {timezone.localdate():%d/%m/%Y} → —" in out
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville", "--full")
+    helene.refresh_from_db()
+    assert helene.departure_date is None
+    entries = AuditEntry.objects.filter(
+        action="update", target_type="organisation.agent", target_id=str(helene.pk)
+    ).order_by("pk")
+    assert [e.changes for e in entries] == [
+        {"departure_date": [None, timezone.localdate().isoformat()]},
+        {"departure_date": [timezone.localdate().isoformat(), None]},
+    ]
+    # Without --full the file says nothing about who left: the date stays.
+    run(tmp_path, csv_bytes(ROWS[1:]), "--employer", "ville", "--full")
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    assert not Agent.objects.get(matricule="1001").is_present
+
+
+@pytest.mark.django_db
+def test_full_import_with_an_employer_column_departs_per_employer(world, tmp_path):
+    header = ["Employeur", "Matricule", "Nom", "Prénom"]
+    kept_city = world.agents[("Équipe A1a", "ville")]
+    rows = [["ville", kept_city.matricule, kept_city.last_name, kept_city.first_name]]
+    run(tmp_path, csv_bytes(rows, header=header), "--full")
+    departed = set(Agent.objects.exclude(departure_date=None).values_list("pk", flat=True))
+    city_others = set(
+        Agent.objects.filter(employer=world.city)
+        .exclude(pk=kept_city.pk)
+        .values_list("pk", flat=True)
+    )
+    assert departed == city_others  # Métropole is not in the file: untouched
+
+
+# --- Stale plans, atomicity, audit: found in review ---------------------------------------
+
+
+def _plan(data, **kwargs):
+    return sirh_import.build_plan(data, "agents.csv", employer_code="ville", **kwargs)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("change", ["deleted", "edited", "departed"])
+def test_apply_refuses_a_plan_the_database_moved_away_from(tmp_path, change):
+    """Between the check and the writes someone changed an agent the plan updates: the
+    plan's 'before' is then false, and applying it blindly would write a wrong audit
+    (or audit an update of an agent that no longer exists)."""
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    plan = _plan(csv_bytes(with_cell(0, "Catégorie", "B")[:2]), full=True)
+    assert plan.ok and plan.counts()["updated"] == 1 and plan.counts()["departed"] == 1
+    helene = Agent.objects.get(matricule="1001")
+    if change == "deleted":
+        Agent.objects.filter(manager=helene).update(manager=None)
+        helene.delete()
+    elif change == "edited":
+        Agent.objects.filter(pk=helene.pk).update(category="A")
+    else:
+        Agent.objects.filter(matricule="1003").update(departure_date=dt.date(2020, 1, 1))
+    before = counts()
+    with pytest.raises(sirh_import.ImportFailed, match="Les données ont changé"):
+        sirh_import.apply_plan(plan)
+    assert counts() == before
+
+
+@pytest.mark.django_db
+def test_failure_at_the_end_of_apply_writes_nothing(tmp_path, monkeypatch):
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    header = ["Employeur", *HEADER]
+    rows = [["ville", *row] for row in with_cell(0, "Catégorie", "B")[:2]]
+    rows.append(["CCAS", "1004", "Neuve", "Zoé", "Nouvelle direction", "Nouveau service", "", "Nouveau métier", "B", "Nouveau site", "", "", "", "", "", ""])  # fmt: skip
+    plan = sirh_import.build_plan(csv_bytes(rows, header=header), "a.csv", full=True)
+    assert plan.counts() | {"rows": 0} == {
+        "rows": 0, "created": 1, "updated": 1, "departed": 1, "unchanged": 1,
+        "units": 2, "jobs": 1, "sites": 1, "employers": 1,
+    }  # fmt: skip
+    before = counts()
+    state = sorted(Agent.objects.values_list("pk", "category", "departure_date", "updated_at"))
+    record = sirh_import.audit.record
+
+    def fail_on_summary(action, **kwargs):
+        if action == AuditAction.IMPORT:  # the last write: everything else is done by then
+            raise RuntimeError("disk full")
+        return record(action, **kwargs)
+
+    monkeypatch.setattr(sirh_import.audit, "record", fail_on_summary)
+    with pytest.raises(RuntimeError):
+        sirh_import.apply_plan(plan)
+    assert counts() == before
+    assert (
+        sorted(Agent.objects.values_list("pk", "category", "departure_date", "updated_at")) == state
+    )
+
+
+@pytest.mark.django_db
+def test_every_agent_change_has_exactly_one_audit_entry(tmp_path):
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    start = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    rows = with_cell(0, "Catégorie", "B")[:2]  # 1001 changes, 1002 does not, 1003 leaves
+    rows.append(["1004", "Neuve", "Zoé", "", "", "", "", "C", "", "1001", "", "", "", "", ""])
+    run(tmp_path, csv_bytes(rows), "--employer", "ville", "--full")
+    entries = AuditEntry.objects.filter(pk__gt=start, target_type="organisation.agent")
+    by_agent = {}
+    for entry in entries.exclude(action=AuditAction.IMPORT):
+        by_agent.setdefault(entry.target_id, []).append((entry.action, entry.changes))
+    agents = {a.matricule: a for a in Agent.objects.all()}
+    today = timezone.localdate().isoformat()
+    assert by_agent == {
+        str(agents["1001"].pk): [("update", {"category": ["C", "B"]})],
+        str(agents["1003"].pk): [("update", {"departure_date": [None, today]})],
+        str(agents["1004"].pk): [("create", by_agent[str(agents["1004"].pk)][0][1])],
+    }
+    created = by_agent[str(agents["1004"].pk)][0][1]
+    assert created["manager_id"] == [None, agents["1001"].pk]
+    assert created["category"] == [None, "C"] and created["matricule"] == [None, "1004"]
+    assert entries.filter(action=AuditAction.IMPORT).count() == 1
+
+
+# --- Scope of an HR user limited to some units: found in review ---------------------------
+
+
+@pytest.mark.django_db
+def test_hr_limited_to_a_direction_changes_only_agents_of_that_direction(world):
+    from tremplin.accounts.enums import Role
+
+    scope = sirh_import.scope_of(world.users[Role.HR])  # HR of Direction A, any employer
+    inside = world.agents[("Service A2", "ville")]
+    outside = world.agents[("Direction B", "ville")]
+    header = ["Matricule", "Nom", "Prénom", "Direction", "Service"]
+
+    def plan(*rows, full=False):
+        return _plan(csv_bytes(list(rows), header=header), scope=scope, full=full)
+
+    def errors(*rows):
+        return [e["text"] for e in plan(*rows).preview()["errors"]]
+
+    ok = plan(
+        [inside.matricule, "Renommé", inside.first_name, "Direction A", "Service A2"],
+        ["7001", "Neuve", "Zoé", "direction a", "Service nouveau"],
+    )
+    assert ok.ok
+    assert (ok.counts()["updated"], ok.counts()["created"], ok.counts()["units"]) == (1, 1, 1)
+    assert errors([outside.matricule, "Renommé", "X", "Direction A", "Service A2"]) == [
+        f"Ligne 2, colonne « Matricule » : l'agent de matricule « {outside.matricule} » est "
+        "hors de votre périmètre : vous ne pouvez pas le modifier."
+    ]
+    out_of_scope = (
+        "Ligne 2, colonne « Service » : l'unité « {} » est hors de votre périmètre : vous ne "
+        "pouvez pas y rattacher un agent."
+    )
+    assert errors([inside.matricule, "A", "a", "Direction B", ""]) == [
+        out_of_scope.format("Direction B")
+    ]
+    assert errors(["7002", "Neuve", "Zoé", "Autre direction", "Service X"]) == [
+        out_of_scope.format("Autre direction › Service X")
+    ]
+    assert errors(["7003", "Neuve", "Zoé", "", ""]) == [
+        "Ligne 2, colonne « Service » : sans unité, cet agent serait hors de votre périmètre : "
+        "indiquez sa direction, son service ou son équipe."
+    ]
+    # A full import for this HR: "all the agents of my units"; Direction B stays untouched.
+    full = plan([inside.matricule, inside.last_name, inside.first_name, "Direction A", "Service A2"], full=True)  # fmt: skip
+    assert {pk for pk, _label, _old in full.departures} == {
+        world.agents[("Équipe A1a", "ville")].pk
+    }
+
+
+@pytest.mark.django_db
+def test_hr_limited_to_an_employer_keeps_every_unit_of_it(world):
+    from tests.factories import user_with_role
+    from tremplin.accounts.enums import Role
+
+    hr_city = user_with_role(Role.HR, employer=world.city, username="rh-ville")
+    scope = sirh_import.scope_of(hr_city)
+    outside = world.agents[("Direction B", "metropole")]
+    header = ["Matricule", "Nom", "Prénom", "Direction"]
+    rows = [
+        [world.agents[("Direction B", "ville")].matricule, "Renommé", "X", "Direction B"],
+        ["7001", "Neuve", "Zoé", "Nouvelle direction"],
+    ]
+    plan = _plan(csv_bytes(rows, header=header), scope=scope)
+    assert plan.ok and plan.counts()["updated"] == 1 and plan.counts()["created"] == 1
+    plan = sirh_import.build_plan(
+        csv_bytes([[outside.matricule, "A", "a", "Direction B"]], header=header),
+        "a.csv",
+        employer_code="metropole",
+        scope=scope,
+    )
+    assert "hors de votre périmètre" in plan.preview()["errors"][0]["message"]
+
+
+@pytest.mark.django_db
+def test_sirh_file_that_lacks_the_new_mailbox_does_not_erase_it(tmp_path):
+    """The SIRH rarely knows the mailboxes IT just created: an empty Courriel cell must not
+    erase, at every monthly import, the address the identity import wrote on the card
+    (and send the agent's convocations back to paper)."""
+    from tests.factories import user_with_role
+    from tremplin.accounts.enums import Role
+    from tremplin.organisation import identities
+
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    accounts = csv_bytes(
+        [
+            ["1002", "paul.martin", "paul.martin@ville.fr"],
+            ["1001", "h.durand", "h.durand@ville.fr"],
+        ],
+        header=["Matricule", "Identifiant", "Messagerie"],
+    )
+    admin = user_with_role(Role.ADMIN, username="admin-test")
+    identities.apply_identity_import(identities.plan_identity_import(accounts, "c.csv", user=admin))
+    paul = Agent.objects.get(matricule="1002")
+    assert (paul.email, paul.contact_channel) == ("paul.martin@ville.fr", "email")
+
+    rows = with_cell(0, "Courriel", "autre@ville.fr")  # the SIRH knows Hélène's address
+    out = run(tmp_path, csv_bytes(rows), "--employer", "ville")
+    assert "1 modifié(s)" in out
+    paul.refresh_from_db()
+    assert (paul.email, paul.contact_channel) == ("paul.martin@ville.fr", "email")
+    assert Agent.objects.get(matricule="1001").email == "autre@ville.fr"  # the file wins
+    # An address the SIRH gave and no longer gives is emptied, as any other field.
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    assert Agent.objects.get(matricule="1001").email == ""

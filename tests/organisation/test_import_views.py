@@ -34,8 +34,10 @@ def stored_files(settings) -> list:
 
 @pytest.fixture
 def hr(world, client):
-    client.force_login(world.users[Role.HR])
-    return world.users[Role.HR]
+    """The collectivité's training office: HR for every employer and every unit."""
+    user = user_with_role(Role.HR, username="rh-collectivite")
+    client.force_login(user)
+    return user
 
 
 @pytest.mark.django_db
@@ -151,7 +153,7 @@ def test_errors_are_listed_with_line_and_column_and_nothing_is_written(world, hr
     assert "« D » n&#x27;est pas une catégorie (A, B ou C)." in page
     assert "<td>4</td>" in page and "<td>Responsable</td>" in page
     # The file field points at the list of errors, for screen readers.
-    assert 'aria-describedby="id_file-erreur erreurs-import id_file-aide"' in page
+    assert 'aria-describedby="id_file-erreur erreurs-import id_file_helptext"' in page
     assert 'id="erreurs-import"' in page
     assert (Agent.objects.count(), AuditEntry.objects.count()) == before
     assert stored_files(settings) == []
@@ -313,3 +315,58 @@ def test_unexpected_failure_is_reported_without_personal_data(
     assert f"agent import job {job.pk} failed: RuntimeError" in caplog.text
     assert stored_files(settings) == []
     assert not Agent.objects.filter(matricule="1001").exists()
+
+
+# --- HR limited to some units -------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_hr_of_a_direction_cannot_change_agents_elsewhere(world, client, settings):
+    client.force_login(world.users[Role.HR])  # HR of Direction A
+    page = client.get(UPLOAD).content.decode()
+    assert 'name="new_employer"' not in page  # creating employers is for unlimited HR
+    outsider = world.agents[("Direction B", "ville")]
+    header = ["Matricule", "Nom", "Prénom", "Catégorie"]
+    state = sorted(Agent.objects.values_list("pk", "last_name", "category", "departure_date"))
+    response = upload(
+        client,
+        csv_bytes([[outsider.matricule, "Changé", "X", "A"]], header=header),
+        employer=world.city.pk,
+        full="on",
+    )
+    page = response.content.decode()
+    assert "Le fichier contient 1 erreur" in page
+    assert f"L&#x27;agent de matricule « {outsider.matricule} » est hors de votre périmètre" in page
+    assert client.post(PREVIEW).url == UPLOAD  # nothing to confirm
+    assert (
+        sorted(Agent.objects.values_list("pk", "last_name", "category", "departure_date")) == state
+    )
+    assert stored_files(settings) == []
+
+
+@pytest.mark.django_db
+def test_full_import_by_hr_of_a_direction_departs_only_their_agents(world, client):
+    client.force_login(world.users[Role.HR])
+    kept = world.agents[("Service A2", "ville")]
+    header = ["Matricule", "Nom", "Prénom"]
+    upload(client, csv_bytes([[kept.matricule, kept.last_name, kept.first_name]], header=header), employer=world.city.pk, full="on")  # fmt: skip
+    assert "1 agent absent du fichier" in client.get(PREVIEW).content.decode()
+    client.post(PREVIEW)
+    departed = set(Agent.objects.exclude(departure_date=None).values_list("pk", flat=True))
+    assert departed == {world.agents[("Équipe A1a", "ville")].pk}
+
+
+@pytest.mark.django_db
+def test_job_checks_the_rights_again_when_it_runs(world, client):
+    hr = world.users[Role.HR]
+    client.force_login(hr)
+    kept = world.agents[("Service A2", "ville")]
+    header = ["Matricule", "Nom", "Prénom"]
+    upload(client, csv_bytes([[kept.matricule, "Renommé", kept.first_name]], header=header), employer=world.city.pk)  # fmt: skip
+    hr.role_assignments.update(org_unit=world.dir_b)  # moved to Direction B meanwhile
+    client.post(PREVIEW)
+    job = BackgroundJob.objects.get()
+    assert job.status == JobStatus.FAILED
+    assert "hors de votre périmètre" in job.result["errors"][0]["message"]
+    kept.refresh_from_db()
+    assert kept.last_name != "Renommé"

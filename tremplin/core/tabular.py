@@ -12,6 +12,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -106,9 +107,20 @@ def read_csv_text(text: str, encoding: str = "utf-8") -> Table:
     )
 
 
-def _cell_text(value) -> str:
+ZERO_PADDED_RE = re.compile(r"0+")
+
+
+def _cell_text(value, number_format: str = "") -> str:
     if value is None:
         return ""
+    # "00123" typed in a cell formatted 00000 is stored as the number 123: the zeros are
+    # part of what people read (matricules, postcodes).
+    if (
+        isinstance(value, int | float)
+        and ZERO_PADDED_RE.fullmatch(number_format or "")
+        and float(value).is_integer()
+    ):
+        return str(int(value)).zfill(len(number_format))
     if isinstance(value, dt.datetime):
         return value.strftime("%d/%m/%Y") if value.time() == dt.time() else value.isoformat()
     if isinstance(value, dt.date):
@@ -135,8 +147,8 @@ def read_xlsx(data: bytes) -> Table:
         headers.pop()
 
     def rows():
-        for line, values in enumerate(iterator, start=2):
-            cells = [_cell_text(v) for v in values[: len(headers)]]
+        for line, row in enumerate(sheet.iter_rows(min_row=2), start=2):
+            cells = [_cell_text(c.value, c.number_format) for c in row[: len(headers)]]
             if any(cells):
                 yield line, cells
         workbook.close()

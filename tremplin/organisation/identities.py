@@ -593,7 +593,16 @@ def plan_identity_import(data: bytes, filename: str, *, user) -> IdentityImportP
                 activated_at = parsed
 
         if agent is not None and len(plan.errors) == errors_before:
-            plan.rows.append(_plan_row(line, agent, login, mailbox, activated_at))
+            row = _plan_row(line, agent, login, mailbox, activated_at)
+            if row.action != "unchanged" and not agent.is_present:
+                # IT worked from an older list: the account is to disable, not to activate.
+                error(
+                    "matricule",
+                    f"cet agent est parti le {agent.departure_date:%d/%m/%Y} : retirez cette "
+                    "ligne (son compte est à désactiver, pas à activer).",
+                )
+            else:
+                plan.rows.append(row)
     return plan
 
 

@@ -15,8 +15,6 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
-from tremplin.accounts.enums import Role
-from tremplin.accounts.scopes import employer_ids
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.core.models import BackgroundJob
 from tremplin.core.tabular import TabularError, read_table
@@ -34,11 +32,6 @@ MULTIPART_OVERHEAD = 64 * 1024
 def _require_import_right(user) -> None:
     if not perms.can_import_agents(user):
         raise PermissionDenied
-
-
-def _allowed_employers(user) -> set[int] | None:
-    """Employers the user's HR role is limited to; None: all, and new ones allowed."""
-    return employer_ids(user, (Role.HR, Role.ADMIN))
 
 
 def _crumbs(*steps):
@@ -74,10 +67,11 @@ class UploadForm(AccessibleFormMixin, forms.Form):
     def __init__(self, *args, user, oversize: int = 0, **kwargs):
         self.oversize = oversize
         super().__init__(*args, **kwargs)
-        allowed = _allowed_employers(user)
+        scope = sirh_import.scope_of(user)
         employers = Employer.objects.order_by("name")
-        if allowed is not None:
-            employers = employers.filter(pk__in=allowed)
+        if scope is not None:
+            if scope.employer_ids is not None:
+                employers = employers.filter(pk__in=scope.employer_ids)
             del self.fields["new_employer"]
         self.fields["employer"].queryset = employers
         if oversize:
@@ -176,14 +170,14 @@ def _plan_from_draft(draft: dict, user, data: bytes):
         employer_name=draft["employer_name"],
         full=draft["full"],
         mapping=draft["mapping"],
-        allowed_employer_ids=_allowed_employers(user),
+        scope=sirh_import.scope_of(user),
     )
 
 
 def _tie_errors_to_file_field(form: UploadForm, total: int) -> None:
     """The file field says it is wrong and points at the list of the file's errors."""
     bound = form["file"]
-    described = ["erreurs-import", f"{bound.auto_id}-aide"]
+    described = ["erreurs-import", f"{bound.auto_id}_helptext"]
     if form.is_bound:
         form.add_error(
             "file",
@@ -325,7 +319,6 @@ def import_agents_preview(request):
         job = BackgroundJob.objects.create(
             kind=IMPORT_JOB_KIND, created_by=user, total=100, message="En attente de démarrage…"
         )
-        allowed = _allowed_employers(user)
         request.session.pop(SESSION_KEY, None)
         run_agent_import.enqueue(
             job_id=job.pk,
@@ -335,7 +328,6 @@ def import_agents_preview(request):
             employer_name=draft["employer_name"],
             full=draft["full"],
             mapping=draft["mapping"],
-            allowed_employer_ids=sorted(allowed) if allowed is not None else None,
         )
         return redirect("organisation:import_agents_job", pk=job.pk)
     counts = preview["counts"]

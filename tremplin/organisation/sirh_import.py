@@ -8,12 +8,21 @@ audit entries are written here with `record_many` (bulk writes send no signals).
 
 Choices worth knowing:
 - A column absent from the file leaves that field untouched; a present column with
-  an empty cell empties the field (the SIRH is the reference).
+  an empty cell empties the field (the SIRH is the reference). One exception: an
+  empty Courriel cell keeps the address of the agent's active digital identity, which
+  IT created and the SIRH rarely knows yet.
 - A cell that starts with = + - or @ is refused, never stored: it could run as a
   formula when the data is exported again. A telephone number may start with +.
   A cell holding only dashes ("-", "--") is a placeholder and reads as empty.
 - Units are matched by (parent, name) without regard to case; jobs by code, else by
   title; sites by code, else by name. Missing ones are created.
+- A full import says who works there: absent agents are noted departed today, and an
+  agent noted departed who is back in the file is present again.
+- An HR user limited to some employers or units (`Scope`) may only change agents of
+  their scope, only move or create agents into units of it, and a full import only
+  notes departures inside it. Anything else is an error of the row.
+- The plan is checked again while applying it: if an agent it changes was changed or
+  deleted since, nothing is written.
 """
 
 from __future__ import annotations
@@ -36,6 +45,7 @@ from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 from django.utils.text import capfirst, slugify
 
+from tremplin.accounts.enums import Role
 from tremplin.core import audit
 from tremplin.core.bulk import chunks, update_rows
 from tremplin.core.enums import AuditAction
@@ -46,11 +56,12 @@ from .enums import (
     Category,
     ContactChannel,
     EmploymentStatus,
+    IdentityStatus,
     SiteKind,
     UnitKind,
     WorkPattern,
 )
-from .models import Agent, Collectivite, Employer, Job, OrgUnit, Site
+from .models import Agent, Collectivite, DigitalIdentity, Employer, Job, OrgUnit, Site
 
 MAX_ERRORS_KEPT = 200
 SAMPLE_SIZE = 50
@@ -193,6 +204,44 @@ class ImportFailed(Exception):
     """The apply step could not finish; nothing was written. The message is French."""
 
 
+@dataclass(frozen=True)
+class Scope:
+    """What an HR user limited by their role assignments may import. Each part is
+    (employer id, unit path), either None for "any"; an agent is in scope when one
+    part covers both its employer and its unit."""
+
+    parts: tuple[tuple[int | None, str | None], ...]
+
+    def covers_employer(self, employer_id) -> bool:
+        return any(employer in (None, employer_id) for employer, _path in self.parts)
+
+    def covers(self, employer_id, unit_path: str) -> bool:
+        return any(
+            employer in (None, employer_id) and (path is None or unit_path.startswith(path))
+            for employer, path in self.parts
+        )
+
+    @property
+    def employer_ids(self) -> set[int] | None:
+        """The employers this scope is limited to; None when it reaches every employer."""
+        ids = {employer for employer, _path in self.parts}
+        return None if None in ids else ids
+
+
+def scope_of(user) -> Scope | None:
+    """The import scope of a user; None: no limit (and new employers may be created)."""
+    if user.is_superuser or user.has_role(Role.ADMIN):
+        return None
+    parts = tuple(
+        user.role_assignments.filter(role=Role.HR)
+        .order_by("pk")
+        .values_list("employer_id", "org_unit__path")
+    )
+    if (None, None) in parts:
+        return None
+    return Scope(parts)
+
+
 def too_big_message(size: int, limit: int) -> str:
     mb = 1024 * 1024
     return (
@@ -214,7 +263,8 @@ PHONE_STRIP_RE = re.compile(r"[\s.\-()/]")
 PHONE_RE = re.compile(r"\+?\d{8,15}")
 DATE_DMY_RE = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})")
 DATE_YMD_RE = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
-SERIAL_RE = re.compile(r"\d{1,5}(?:[.,]\d+)?")
+# Five digits: 10000 is 18/05/1927. Fewer would read a bare year such as 2020 as 1905.
+SERIAL_RE = re.compile(r"\d{5}(?:[.,]\d+)?")
 EXCEL_EPOCH = dt.date(1899, 12, 30)
 NUMBER_RE = re.compile(r"(\d+(?:[.,]\d+)?)")
 EMPLOYER_CODE_RE = re.compile(r"[-a-zA-Z0-9_]{1,30}")
@@ -633,11 +683,11 @@ def analyse_headers(headers: list[str], mapping: dict[str, str] | None, plan: Pl
 class _Builder:
     """Holds the lookups of one planning run; discarded once the plan is built."""
 
-    def __init__(self, plan: Plan, *, employer_code, employer_name, allowed_employer_ids):
+    def __init__(self, plan: Plan, *, employer_code, employer_name, scope: Scope | None):
         self.plan = plan
         self.employer_code = (employer_code or "").strip()
         self.employer_name = (employer_name or "").strip()
-        self.allowed_employer_ids = allowed_employer_ids
+        self.scope = scope
         self.today = timezone.localdate()
 
     # ---- rows
@@ -730,7 +780,7 @@ class _Builder:
                     "et tirets, 30 caractères au plus.",
                 )
                 return [None] * len(rows)
-            elif self.allowed_employer_ids is not None:
+            elif self.scope is not None:
                 plan.issues.add(0, "", f"L'employeur « {_short(code)} » n'existe pas.")
                 return [None] * len(rows)
             else:
@@ -763,7 +813,7 @@ class _Builder:
                     )
                     keys.append(None)
                     continue
-                if self.allowed_employer_ids is not None:
+                if self.scope is not None:
                     if code not in unknown_reported:
                         unknown_reported.add(code)
                         plan.issues.add(
@@ -794,11 +844,10 @@ class _Builder:
         return keys
 
     def _allowed(self, code: str, line: int, header: str) -> bool:
-        allowed = self.allowed_employer_ids
-        if allowed is None:
+        if self.scope is None:
             return True
         pk = self.employer_by_code.get(code, (None,))[0]
-        if pk in allowed:
+        if pk is not None and self.scope.covers_employer(pk):
             return True
         self.plan.issues.add(
             line,
@@ -810,12 +859,14 @@ class _Builder:
 
     # ---- existing agents
     def load_agents(self) -> None:
-        employer_ids = [v for v in self.plan.employers.values() if isinstance(v, int)]
+        """The agents of the file's employers (only those: the others are out of reach)."""
         self.existing: dict[tuple[int, str], tuple] = {}
         self.node_of_pk: dict[int, tuple[str, str]] = {}
-        code_of = {pk: code for code, pk in self.plan.employers.items() if isinstance(pk, int)}
+        self.code_of = code_of = {
+            pk: code for code, pk in self.plan.employers.items() if isinstance(pk, int)
+        }
         intern: dict[object, object] = {}
-        queryset = Agent.objects.filter(employer_id__in=employer_ids).values_list("pk", *ATTRS)
+        queryset = Agent.objects.filter(employer_id__in=code_of).values_list("pk", *ATTRS)
         for values in queryset.iterator(chunk_size=5000):
             # Small repeated values (category, pattern…) are shared, not copied per agent.
             values = tuple(
@@ -825,6 +876,10 @@ class _Builder:
             pk, employer_id, matricule = values[0], values[1], values[2]
             self.existing[(employer_id, matricule)] = values
             self.node_of_pk[pk] = (code_of[employer_id], matricule)
+        identities = DigitalIdentity.objects.filter(
+            agent__employer_id__in=code_of, status=IdentityStatus.ACTIVE
+        ).exclude(mailbox="")
+        self.mailboxes = {pk: m.lower() for pk, m in identities.values_list("agent_id", "mailbox")}
 
     def existing_row(self, employer_key, matricule):
         employer_id = self.plan.employers.get(employer_key)
@@ -836,9 +891,12 @@ class _Builder:
     def load_references(self) -> None:
         self.units = {}  # (parent_id, casefolded name) -> pk
         self.unit_rows = {}
-        for pk, parent_id, name in OrgUnit.objects.values_list("pk", "parent_id", "name"):
+        self.unit_paths = {}
+        units = OrgUnit.objects.values_list("pk", "parent_id", "name", "path")
+        for pk, parent_id, name, path in units:
             self.units[(parent_id, name.casefold())] = pk
             self.unit_rows[pk] = (parent_id, name)
+            self.unit_paths[pk] = path
         self.unit_refs: dict[tuple, object] = {}
         self.jobs_by_code, self.jobs_by_title, self.job_titles = {}, {}, {}
         for pk, code, title in Job.objects.values_list("pk", "code", "title"):
@@ -853,6 +911,7 @@ class _Builder:
             self.site_names[pk] = name
         self.taken_site_codes = set(self.sites_by_code)
         self.new_unit_info: dict[tuple, tuple[str, object]] = {}
+        self.new_jobs_by_title: dict[str, tuple] = {}
 
     def unit_ref(self, names_kinds: list[tuple[str, str]]):
         key = tuple(name.casefold() for name, _kind in names_kinds)
@@ -892,14 +951,18 @@ class _Builder:
             if key not in self.plan.new_jobs:
                 self.taken_job_codes.add(code.casefold())
                 self.plan.new_jobs[key] = (code, title or code, family or "")
+                if title:
+                    self.new_jobs_by_title.setdefault(title.casefold(), key)
             return NewRef("job", key)
         if not title:
             return None
-        found = self.jobs_by_title.get(title.casefold())
+        folded = title.casefold()
+        found = self.jobs_by_title.get(folded)
         if found is not None:
             return found
-        key = ("title", title.casefold())
-        if key not in self.plan.new_jobs:
+        key = self.new_jobs_by_title.get(folded)
+        if key is None:
+            key = self.new_jobs_by_title[folded] = ("title", folded)
             self.plan.new_jobs[key] = (
                 self._free_code(title, self.taken_job_codes),
                 title,
@@ -919,6 +982,18 @@ class _Builder:
         if folded not in self.plan.new_sites:
             self.plan.new_sites[folded] = (self._free_code(text, self.taken_site_codes), text)
         return NewRef("site", folded)
+
+    def unit_path(self, ref) -> str:
+        """The path of a unit; for a unit to create, that of its nearest existing ancestor
+        ("" when there is none): the new unit lies in a scope exactly when it does."""
+        while isinstance(ref, NewRef):
+            ref = self.new_unit_info[ref.key][1]
+        return self.unit_paths.get(ref, "") if ref is not None else ""
+
+    def in_scope(self, employer_key, unit_ref) -> bool:
+        if self.scope is None:
+            return True
+        return self.scope.covers(self.plan.employers[employer_key], self.unit_path(unit_ref))
 
     # ---- display (preview only)
     def unit_display(self, ref) -> str:
@@ -974,11 +1049,11 @@ def build_plan(
     employer_name: str = "",
     full: bool = False,
     mapping: dict[str, str] | None = None,
-    allowed_employer_ids: set[int] | None = None,
+    scope: Scope | None = None,
     progress: Progress | None = None,
 ) -> Plan:
-    """Reads and checks the whole file; writes nothing. `allowed_employer_ids` limits the
-    employers a scoped HR user may touch (and forbids creating new ones)."""
+    """Reads and checks the whole file; writes nothing. `scope` limits the agents a scoped
+    HR user may touch (and forbids creating employers); see `scope_of`."""
     plan = Plan(filename=filename, full=full)
     try:
         table = read_table(data, filename)
@@ -992,7 +1067,7 @@ def build_plan(
         plan,
         employer_code=employer_code,
         employer_name=employer_name,
-        allowed_employer_ids=allowed_employer_ids,
+        scope=scope,
     )
     try:
         rows = builder.read_rows(table, progress)
@@ -1034,6 +1109,19 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
     b.load_agents()
     b.load_references()
 
+    # Rows that name their job's code first, whatever their place in the file: a job then
+    # created from a title alone joins the coded one of the same title, and the code it
+    # is given never takes one that a later row names.
+    i_code, i_title, i_family = get("job_code"), get("job_title"), get("job_family")
+    if i_code is not None:
+        for n, (_line, values, ok) in enumerate(rows):
+            if ok and keys[n] is not None and values[i_code]:
+                b.job_ref(
+                    values[i_code],
+                    values[i_title] if i_title is not None else None,
+                    values[i_family] if i_family is not None else None,
+                )
+
     # Managers: in the file (even further down) or already known, same employer.
     i_mgr = get("manager")
     mgr_header = b.header_of("manager")
@@ -1061,27 +1149,14 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
     # Each row against what is known.
     has = {name: name in fi for name in FIELDS}
     unit_levels = [(fi[name], kind) for name, kind in UNIT_LEVELS if name in fi]
+    unit_columns = [name for name, _kind in UNIT_LEVELS if name in fi]
+    unit_header = b.header_of(unit_columns[-1]) if unit_columns else mat_header
     has_job = has["job_title"] or has["job_code"]
     contact_known = has["email"] or has["mobile_phone"] or has["contact_channel"]
-    i_code, i_title, i_family = get("job_code"), get("job_title"), get("job_family")
-    simple = [
-        (attr, fi[name], default)
-        for name, attr, default in (
-            ("category", "category", ""),
-            ("employment_status", "employment_status", ""),
-            ("work_pattern", "work_pattern", WorkPattern.OFFICE_HOURS.value),
-            ("part_time_rate", "part_time_rate", 100),
-            ("days_off", "days_off", ""),
-            ("email", "email", ""),
-            ("mobile_phone", "mobile_phone", ""),
-            ("arrival_date", "arrival_date", None),
-            ("departure_date", "departure_date", None),
-        )
-        if name in fi
-    ]
     i_site, i_channel = get("site"), get("contact_channel")
     channel_header = b.header_of("contact_channel")
     date_header = b.header_of("departure_date" if has["departure_date"] else "arrival_date")
+    # What a new agent gets for a column absent from the file, and any agent for an empty cell.
     defaults = {
         "category": "",
         "employment_status": "",
@@ -1098,6 +1173,22 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
         "arrival_date": None,
         "departure_date": None,
     }
+    # Columns whose cell is the field's value (the field and the column share their name).
+    simple = [
+        (attr, fi[attr])
+        for attr in (
+            "category",
+            "employment_status",
+            "work_pattern",
+            "part_time_rate",
+            "days_off",
+            "email",
+            "mobile_phone",
+            "arrival_date",
+            "departure_date",
+        )
+        if attr in fi
+    ]
     samples = plan.samples
     for n, (line, values, ok) in enumerate(rows):
         key = keys[n]
@@ -1106,9 +1197,13 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
         matricule = values[i_mat]
         existing = b.existing_row(key, matricule)
         target = {"last_name": values[i_last], "first_name": values[i_first]}
-        for attr, index, default in simple:
+        for attr, index in simple:
             value = values[index]
-            target[attr] = default if value is None else value
+            target[attr] = defaults[attr] if value is None else value
+        if existing is not None and target.get("email") == "":
+            email = existing[AT["email"] + 1]
+            if email and email.lower() == b.mailboxes.get(existing[0]):
+                del target["email"]  # the mailbox IT created, unknown to the SIRH yet
         if unit_levels:
             names = [(values[i], kind) for i, kind in unit_levels if values[i]]
             target["unit_id"] = b.unit_ref(names) if names else None
@@ -1127,6 +1222,31 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
             if attr in target:
                 return target[attr]
             return existing[AT[attr] + 1] if existing is not None else defaults[attr]
+
+        if existing is not None and not b.in_scope(key, existing[AT["unit_id"] + 1]):
+            issues.add(
+                line,
+                mat_header,
+                f"l'agent de matricule « {matricule} » est hors de votre périmètre : vous ne "
+                "pouvez pas le modifier.",
+            )
+            continue
+        unit = final("unit_id")
+        if not b.in_scope(key, unit):
+            issues.add(
+                line,
+                unit_header,
+                f"l'unité « {b.unit_display(unit)} » est hors de votre périmètre : vous ne "
+                "pouvez pas y rattacher un agent."
+                if unit is not None
+                else "sans unité, cet agent serait hors de votre périmètre : indiquez sa "
+                "direction, son service ou son équipe.",
+            )
+            continue
+        if plan.full and existing is not None and "departure_date" not in target:
+            departure = existing[AT["departure_date"] + 1]
+            if departure is not None and departure <= b.today:
+                target["departure_date"] = None  # noted departed, but back in the file
 
         if contact_known:
             email, mobile = final("email"), final("mobile_phone")
@@ -1219,14 +1339,15 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
 def _plan_departures(b: _Builder, where: dict) -> None:
     """Full import: the employers' present agents that the file leaves out are leaving."""
     plan, samples = b.plan, b.plan.samples
-    full_ids = {pk for pk in plan.employers.values() if isinstance(pk, int)}
-    code_of = {pk: code for code, pk in plan.employers.items() if isinstance(pk, int)}
     for (employer_id, matricule), values in b.existing.items():
-        if employer_id not in full_ids or (code_of[employer_id], matricule) in where:
+        employer_key = b.code_of[employer_id]
+        if (employer_key, matricule) in where:
             continue
         departure = values[AT["departure_date"] + 1]
         if departure is not None and departure <= b.today:
             continue  # already gone
+        if not b.in_scope(employer_key, values[AT["unit_id"] + 1]):
+            continue  # the file of a scoped HR user lists the agents of their scope only
         label = _agent_label(values[AT["last_name"] + 1], values[AT["first_name"] + 1])
         plan.departures.append((values[0], label, departure))
         if len(samples["depart"]) < SAMPLE_SIZE:
@@ -1327,7 +1448,36 @@ def apply_plan(plan: Plan, *, progress: Progress | None = None) -> dict[str, int
     return counts
 
 
+STALE_MESSAGE = (
+    "Les données ont changé depuis la vérification du fichier (un agent a été modifié ou "
+    "supprimé entre-temps) : rien n'a été écrit. Relancez l'import."
+)
+
+
+def _check_still_current(plan: Plan) -> None:
+    """The plan holds the values read when it was built; the agents it changes must still
+    hold them, or its writes and their audit 'before' would rest on stale data. The rows
+    stay locked until the end of the transaction on databases that lock rows."""
+    expected: dict[int, dict[str, object]] = {}
+    for pk, _label, changes in plan.updates:
+        expected[pk] = {attr: old for attr, (old, _new) in changes.items()}
+    for pk, _label, old in plan.departures:
+        expected[pk] = {"departure_date": old}
+    attrs = sorted({attr for values in expected.values() for attr in values})
+    for chunk in chunks(list(expected)):
+        rows = Agent.objects.select_for_update().filter(pk__in=chunk).order_by()
+        current = {
+            pk: dict(zip(attrs, values, strict=True))
+            for pk, *values in rows.values_list("pk", *attrs)
+        }
+        for pk in chunk:
+            found = current.get(pk)
+            if found is None or any(found[attr] != old for attr, old in expected[pk].items()):
+                raise ImportFailed(STALE_MESSAGE)
+
+
 def _apply(plan: Plan, progress: Progress | None) -> None:
+    _check_still_current(plan)
     now, today = timezone.now(), timezone.localdate()
     created: dict[str, dict] = {"employer": {}, "unit": {}, "job": {}, "site": {}, "agent": {}}
 

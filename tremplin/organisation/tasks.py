@@ -33,6 +33,12 @@ def _finish(job: BackgroundJob, status: str, message: str, result: dict) -> None
     job.save(update_fields=["status", "message", "result", "finished_at", "done"])
 
 
+def _scope_of(user) -> sirh_import.Scope | None:
+    if user is None:  # the account was deleted since: it may change nothing
+        return sirh_import.Scope(())
+    return sirh_import.scope_of(user)
+
+
 @task()
 def run_agent_import(
     *,
@@ -43,10 +49,10 @@ def run_agent_import(
     employer_name: str,
     full: bool,
     mapping: dict,
-    allowed_employer_ids: list[int] | None,
 ) -> dict:
-    """Checks the stored file again against today's data, then applies it in one
-    transaction. The uploaded file is deleted whatever happens."""
+    """Checks the stored file again against today's data and the rights its author holds
+    now, then applies it in one transaction. The uploaded file is deleted whatever
+    happens."""
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
 
     # Reading fills the first half of the bar, writing the second. On SQLite the writes'
@@ -76,9 +82,7 @@ def run_agent_import(
                 employer_name=employer_name,
                 full=full,
                 mapping=mapping,
-                allowed_employer_ids=(
-                    set(allowed_employer_ids) if allowed_employer_ids is not None else None
-                ),
+                scope=_scope_of(job.created_by),
                 progress=progress,
             )
             del data
