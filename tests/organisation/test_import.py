@@ -1128,3 +1128,20 @@ def test_sirh_file_that_lacks_the_new_mailbox_does_not_erase_it(tmp_path):
     # An address the SIRH gave and no longer gives is emptied, as any other field.
     run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
     assert Agent.objects.get(matricule="1001").email == ""
+
+
+@pytest.mark.django_db
+def test_a_contact_channel_chosen_in_tremplin_survives_the_next_import(tmp_path):
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    helene = Agent.objects.get(matricule="1001")  # mobile only: SMS
+    assert helene.contact_channel == "sms"
+    helene.contact_channel = "paper"  # HR knows she reads her letters, not her texts
+    helene.save()
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville")
+    helene.refresh_from_db()
+    assert helene.contact_channel == "paper"
+    # an email address appearing in the SIRH upgrades paper to email
+    rows = with_cell(0, "Courriel", "helene.durand@ville.example")
+    run(tmp_path, csv_bytes(rows), "--employer", "ville")
+    helene.refresh_from_db()
+    assert helene.contact_channel == "email"

@@ -544,6 +544,29 @@ _AGENT_FIELDS = {f.attname: f for f in Agent._meta.concrete_fields}
 ATTR_LABELS = {name: capfirst(_AGENT_FIELDS[name].verbose_name) for name in ATTRS}
 
 
+def _kept_or_derived_channel(existing, email: str, mobile: str) -> str:
+    """Without a contact column, a channel chosen in Tremplin is kept while it still works;
+    a new agent, or one whose channel no longer works, gets email, else SMS, else paper.
+    Paper is upgraded when an address or a number appears that was not there before."""
+    derived = (
+        ContactChannel.EMAIL.value
+        if email
+        else ContactChannel.SMS.value
+        if mobile
+        else ContactChannel.PAPER.value
+    )
+    if existing is None:
+        return derived
+    current = existing[AT["contact_channel"] + 1]
+    had_email, had_mobile = existing[AT["email"] + 1], existing[AT["mobile_phone"] + 1]
+    if current == ContactChannel.EMAIL:
+        return current if email else derived
+    if current == ContactChannel.SMS:
+        return current if mobile else derived
+    new_details = (email and not had_email) or (mobile and not had_mobile)
+    return derived if new_details else current
+
+
 def _agent_label(last_name: str, first_name: str) -> str:
     return f"{last_name.upper()} {first_name}"
 
@@ -1252,13 +1275,7 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
             email, mobile = final("email"), final("mobile_phone")
             channel = values[i_channel] if i_channel is not None else None
             if channel is None:
-                channel = (
-                    ContactChannel.EMAIL.value
-                    if email
-                    else ContactChannel.SMS.value
-                    if mobile
-                    else ContactChannel.PAPER.value
-                )
+                channel = _kept_or_derived_channel(existing, email, mobile)
             elif channel == ContactChannel.EMAIL and not email:
                 issues.add(line, channel_header, "moyen de contact « courriel » sans courriel.")
                 continue
