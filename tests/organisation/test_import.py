@@ -1145,3 +1145,17 @@ def test_a_contact_channel_chosen_in_tremplin_survives_the_next_import(tmp_path)
     run(tmp_path, csv_bytes(rows), "--employer", "ville")
     helene.refresh_from_db()
     assert helene.contact_channel == "email"
+
+
+@pytest.mark.django_db
+def test_a_full_import_departing_many_agents_needs_confirm_departures(world, tmp_path):
+    from tests.factories import AgentFactory
+
+    for _ in range(12):
+        AgentFactory(employer=world.city, unit=world.serv_a2)
+    preview = run(tmp_path, csv_bytes(ROWS), "--employer", "ville", "--full", wet=False)
+    assert "noterait 15 agents partis sur 15" in preview
+    message = refused(tmp_path, csv_bytes(ROWS), "--full")
+    assert "--confirm-departures" in message
+    run(tmp_path, csv_bytes(ROWS), "--employer", "ville", "--full", "--confirm-departures")
+    assert Agent.objects.filter(employer=world.city).present().count() == 3

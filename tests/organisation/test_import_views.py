@@ -370,3 +370,20 @@ def test_job_checks_the_rights_again_when_it_runs(world, client):
     assert "hors de votre périmètre" in job.result["errors"][0]["message"]
     kept.refresh_from_db()
     assert kept.last_name != "Renommé"
+
+
+@pytest.mark.django_db
+def test_a_full_import_departing_many_agents_asks_for_confirmation(world, hr, client):
+    from tests.factories import AgentFactory
+
+    for _ in range(12):  # twelve more city agents the short file does not list
+        AgentFactory(employer=world.city, unit=world.serv_a2)
+    upload(client, csv_bytes(ROWS), employer=world.city.pk, full="on")
+    page = client.get(PREVIEW).content.decode()
+    assert "noterait 15 agents partis sur 15" in page
+    response = client.post(PREVIEW)
+    assert "Cochez la case pour confirmer ces départs" in response.content.decode()
+    assert not BackgroundJob.objects.exists()
+    assert Agent.objects.filter(employer=world.city).present().count() == 15
+    client.post(PREVIEW, {"confirm_departures": "on"})
+    assert Agent.objects.filter(employer=world.city).present().count() == 3

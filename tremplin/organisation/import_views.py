@@ -315,7 +315,14 @@ def import_agents_preview(request):
     if draft is None:
         return redirect("organisation:import_agents")
     preview = draft["preview"]
-    if request.method == "POST":
+    confirm_error = ""
+    if (
+        request.method == "POST"
+        and preview.get("mass_departure")
+        and not request.POST.get("confirm_departures")
+    ):
+        confirm_error = "Cochez la case pour confirmer ces départs, ou annulez l'import."
+    elif request.method == "POST":
         job = BackgroundJob.objects.create(
             kind=IMPORT_JOB_KIND, created_by=user, total=100, message="En attente de démarrage…"
         )
@@ -342,6 +349,7 @@ def import_agents_preview(request):
                 for k in ("created", "updated", "departed", "units", "jobs", "sites", "employers")
             ),
             "ignored": [c["header"] for c in preview["columns"] if not c["field"]],
+            "confirm_error": confirm_error,
             "crumbs": _crumbs(("Vérification", None)),
         },
     )

@@ -540,6 +540,10 @@ ATTRS = (
     "departure_date",
 )
 AT = {name: i for i, name in enumerate(ATTRS)}
+# A full import departing more than this share of the known agents (and at least this
+# many) asks for an explicit confirmation.
+MASS_DEPARTURE_SHARE = 0.10
+MASS_DEPARTURE_MIN = 10
 _AGENT_FIELDS = {f.attname: f for f in Agent._meta.concrete_fields}
 ATTR_LABELS = {name: capfirst(_AGENT_FIELDS[name].verbose_name) for name in ATTRS}
 
@@ -613,6 +617,24 @@ class Plan:
             or self.new_employers
         )
 
+    @property
+    def mass_departure(self) -> str:
+        """A French warning when a full import would mark many agents departed: a truncated
+        export must not empty the workforce by mistake. Empty when nothing is unusual."""
+        known = len(self.departures) + len(self.updates) + self.unchanged
+        departing = len(self.departures)
+        if (
+            not self.full
+            or departing < MASS_DEPARTURE_MIN
+            or departing <= known * MASS_DEPARTURE_SHARE
+        ):
+            return ""
+        return (
+            f"Cet import complet noterait {departing} agents partis sur {known} "
+            f"({round(100 * departing / known)} %). Vérifiez que le fichier contient bien "
+            "tous les agents de l'employeur."
+        )
+
     def counts(self) -> dict[str, int]:
         return {
             "rows": self.row_count,
@@ -650,6 +672,7 @@ class Plan:
                 for i in self.issues.shown()
             ],
             "error_total": self.issues.total,
+            "mass_departure": self.mass_departure,
         }
 
 

@@ -76,6 +76,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="Fichier CSV (; ou ,) ou XLSX exporté du SIRH.")
         parser.add_argument(
+            "--confirm-departures",
+            action="store_true",
+            help="Avec --full : confirme un import qui noterait partis plus de 10 %% des agents.",
+        )
+        parser.add_argument(
             "--employer",
             metavar="CODE",
             help="Code de l'employeur des agents du fichier ; créé s'il n'existe pas encore.",
@@ -134,11 +139,18 @@ class Command(BaseCommand):
             if plan.issues:
                 raise CommandError(self.errors_message(plan))
             self.print_preview(plan, options["show"])
+            if plan.mass_departure:
+                self.stdout.write(self.style.WARNING(plan.mass_departure))
             if not options["wet_run"]:
                 self.stdout.write(
                     "Rien n'a été écrit : relancez avec --wet-run pour enregistrer ces changements."
                 )
                 return
+            if plan.mass_departure and not options["confirm_departures"]:
+                raise CommandError(
+                    f"{plan.mass_departure} Rien n'a été écrit. Si le fichier est complet, "
+                    "relancez avec --confirm-departures."
+                )
             try:
                 counts = sirh_import.apply_plan(plan, progress=progress)
             except ImportFailed as exc:
