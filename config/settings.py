@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "tremplin.core",
     "tremplin.accounts",
     "tremplin.organisation",
+    "tremplin.competences",
+    "tremplin.diagnostic",
 ]
 
 MIDDLEWARE = [

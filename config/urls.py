@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("tremplin.core.urls")),
     path("compte/", include("tremplin.accounts.urls")),
     path("", include("tremplin.organisation.urls")),
+    path("", include("tremplin.competences.urls")),
+    path("diagnostic/", include("tremplin.diagnostic.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import make_demo_world
 
+pytest_plugins = ["tests.competences.fixtures"]
+
 
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):

@@ -106,3 +106,18 @@ def login(live_server):
         page.wait_for_load_state()
 
     return do_login
+
+
+@pytest.fixture(autouse=True)
+def crcn_framework(transactional_db):
+    """Browser tests end with a flush, which also empties the reference data that data
+    migrations loaded (the CRCN framework): load it again when it is missing."""
+    import importlib
+
+    from django.apps import apps
+
+    from tremplin.competences.models import Competence
+
+    if not Competence.objects.exists():
+        migration = importlib.import_module("tremplin.competences.migrations.0002_crcn_framework")
+        migration.load(apps, None)

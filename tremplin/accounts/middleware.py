@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 # Pages an agent may reach on a shared tablet; everything else ends the kiosk session.
-KIOSK_ALLOWED_PREFIXES = ("/static/", "/compte/kiosque/", "/agents/moi/")
+KIOSK_ALLOWED_PREFIXES = ("/static/", "/compte/kiosque/", "/agents/moi/", "/diagnostic/")
 
 
 class KioskMiddleware:

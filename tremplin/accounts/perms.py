@@ -62,3 +62,93 @@ def can_issue_login_code(user, agent) -> bool:
 
 def can_view_audit(user) -> bool:
     return _is(user, Role.ADMIN)
+
+
+# --- Competences ----------------------------------------------------------------------
+
+
+def can_view_competence_profile(user, agent) -> bool:
+    """An agent's competence profile: the agent, and within their scope HR, managers,
+    mobility (who match agents to positions) and advisors (who coach anybody)."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return True
+    return _is(
+        user, Role.HR, Role.ADMIN, Role.MANAGER, Role.MOBILITY, Role.ADVISOR
+    ) and can_view_agent(user, agent)
+
+
+def can_record_observation(user, agent) -> bool:
+    """Advisors note what they observe while coaching; admins may correct. Nobody
+    observes themselves: that would be a self-declaration under an advisor's name."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.ADVISOR, Role.ADMIN) and can_view_agent(user, agent)
+
+
+def can_list_competence_gaps(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.MOBILITY)
+
+
+def can_view_competence_map(user) -> bool:
+    """The heat map of gaps per unit: figures only, so the direction sees it too."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.MOBILITY, Role.ADVISOR, Role.DIRECTION)
+
+
+def can_view_job_requirements(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.MOBILITY, Role.ADVISOR, Role.DIRECTION)
+
+
+def can_edit_job_requirements(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+# --- Diagnostic (agent side) -----------------------------------------------------------
+
+
+def can_take_diagnostic(user, participation) -> bool:
+    """Only the invited agent takes their diagnostic, signed in or in a kiosk session;
+    the personal code on the letter opens it without an account (diagnostic views).
+    Nobody else sees the questions or answers of another agent."""
+    agent_id = getattr(user, "agent_id", None)
+    return (
+        bool(getattr(user, "is_authenticated", False))
+        and agent_id is not None
+        and agent_id == participation.agent_id
+    )
+
+
+# --- Diagnostic (HR side) --------------------------------------------------------------
+
+
+def can_manage_diagnostic_campaigns(user) -> bool:
+    """Create campaigns, invite, remind, print letters: the training office and admins."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_edit_campaign(user, campaign) -> bool:
+    """A scoped HR officer runs the campaigns of their own units: every unit of the
+    campaign must be in their scope, and a campaign for everybody needs an unscoped one."""
+    from tremplin.organisation.models import OrgUnit
+
+    if not can_manage_diagnostic_campaigns(user):
+        return False
+    visible = OrgUnit.objects.visible_to(user)
+    unit_ids = {u.pk for u in campaign.units.all()}
+    if not unit_ids:
+        return not OrgUnit.objects.exclude(pk__in=visible.values("pk")).exists()
+    return visible.filter(pk__in=unit_ids).count() == len(unit_ids)
+
+
+def can_follow_diagnostic_campaigns(user) -> bool:
+    """Participation figures per unit; the direction sees counts, never names."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.ADVISOR, Role.DIRECTION)
+
+
+def can_list_diagnostic_participants(user) -> bool:
+    """Who was invited, started, finished (status only, no results), within the scope;
+    advisors too, to help those who have not started."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.ADVISOR)
+
+
+def can_view_item_bank_stats(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)

@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from tremplin.accounts.enums import Role
 from tremplin.accounts.models import User
+from tremplin.competences import demo as competences_demo
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
 from tremplin.organisation import demo
@@ -108,11 +109,16 @@ class Command(BaseCommand):
             self.say(f"Préparation de {_french_number(agents)} agents (graine {seed})…")
             plan = demo.build_plan(agents, seed)
             summary = demo.write_plan(plan, progress=self.progress)
+            summary["competences"] = competences_demo.seed(seed=seed, progress=self.progress)
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
                 summary="jeu de démonstration",
-                changes={"agents": summary["agents"], "graine": seed},
+                changes={
+                    "agents": summary["agents"],
+                    "graine": seed,
+                    "observations": summary["competences"]["evidence"],
+                },
             )
         # The header shows the collectivité's name: do not wait for the cache to expire.
         cache.delete("tremplin-branding")
@@ -123,6 +129,12 @@ class Command(BaseCommand):
             f"{_french_number(summary['agents'])} agents, {units['direction']} directions, "
             f"{units['service']} services, {units['team']} équipes, {summary['sites']} sites, "
             f"{summary['jobs']} métiers."
+        )
+        measured = summary["competences"]
+        self.say(
+            f"Compétences : {_french_number(measured['evidence'])} observations pour "
+            f"{_french_number(measured['agents_measured'])} agents, "
+            f"{_french_number(measured['requirements'])} niveaux demandés par les métiers."
         )
         for username in summary["skipped_users"]:
             self.stderr.write(
@@ -154,6 +166,7 @@ class Command(BaseCommand):
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
+        competences_demo.wipe()
         if _referenced_elsewhere(Agent, DigitalIdentity):
             Agent.objects.update(manager=None)
             DigitalIdentity.objects.all().delete()

@@ -1,0 +1,165 @@
+"""Recording evidence keeps the profile in step, and keeps the estimates it replaces."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+
+from tests.competences.helpers import DAY, measure
+from tests.factories import AgentFactory
+from tremplin.competences.enums import EvidenceSource
+from tremplin.competences.models import Competence, Evidence, ProfileEntry, ProfileHistory
+from tremplin.competences.services import (
+    EvidenceError,
+    EvidenceInput,
+    recompute_profiles,
+    record_evidence,
+    record_evidence_bulk,
+)
+from tremplin.core.audit import acting_as
+from tremplin.core.models import AuditEntry
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent():
+    return AgentFactory()
+
+
+def entry(agent, code):
+    return ProfileEntry.objects.get(agent=agent, competence__code=code)
+
+
+def test_recording_evidence_creates_the_profile_entry(agent):
+    measure(agent, "4.1", 3)
+    profile = entry(agent, "4.1")
+    assert profile.level == Decimal("3.00")
+    assert profile.sd == Decimal("0.50")
+    assert profile.measured_on == DAY
+    assert profile.evidence_count == 1
+    assert profile.main_source == EvidenceSource.PIX
+    assert not ProfileHistory.objects.exists()
+
+
+def test_new_evidence_updates_the_profile_and_keeps_the_old_estimate(agent):
+    measure(agent, "2.1", 2, source=EvidenceSource.ADVISOR)
+    measure(agent, "2.1", 4, source=EvidenceSource.ADVISOR, on=DAY + dt.timedelta(days=365))
+    profile = entry(agent, "2.1")
+    # The worked example of merge.py: 3.2 ± 0.77.
+    assert (profile.level, profile.sd, profile.evidence_count) == (
+        Decimal("3.20"),
+        Decimal("0.77"),
+        2,
+    )
+    (old,) = ProfileHistory.objects.filter(agent=agent)
+    assert (old.level, old.sd, old.measured_on, old.evidence_count) == (
+        Decimal("2.00"),
+        Decimal("1.00"),
+        DAY,
+        1,
+    )
+    assert old.replaced_at >= old.computed_at
+    assert ProfileEntry.objects.filter(agent=agent).count() == 1
+
+
+def test_other_competences_of_the_agent_are_left_alone(agent):
+    measure(agent, "1.1", 3)
+    before = entry(agent, "1.1").computed_at
+    measure(agent, "2.1", 1)
+    assert entry(agent, "1.1").computed_at == before
+    assert not ProfileHistory.objects.exists()
+
+
+def test_a_recomputation_that_changes_nothing_keeps_no_history(agent):
+    measure(agent, "3.1", 3)
+    changed = recompute_profiles([(agent.pk, Competence.objects.get(code="3.1").pk)])
+    assert changed == 0
+    assert not ProfileHistory.objects.exists()
+
+
+def test_author_and_origin_are_kept(agent, world):
+    advisor = world.users["advisor"]
+    with acting_as(advisor):
+        evidence = record_evidence(
+            agent=agent, competence="5.1", level=Decimal("1.5"), source=EvidenceSource.ADVISOR
+        )
+    assert evidence.author == advisor
+    assert evidence.observed_on == dt.date.today()
+    other = record_evidence(
+        agent=agent,
+        competence=Competence.objects.get(code="5.1"),
+        level=2,
+        source=EvidenceSource.DIAGNOSTIC,
+        origin=world.site,
+        sd=0.6,
+    )
+    assert other.origin == world.site
+    assert other.origin_type == ContentType.objects.get_for_model(world.site)
+    assert AuditEntry.objects.filter(target_type="competences.evidence").count() == 2
+
+
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        ({"level": 9}, "un niveau va de 0 à 8"),
+        ({"level": -1}, "un niveau va de 0 à 8"),
+        ({"level": "beaucoup"}, "n'est pas un nombre"),
+        ({"source": "rumour"}, "Source inconnue"),
+        ({"competence": "9.9"}, "Compétence inconnue : 9.9"),
+        ({"sd": -0.5}, "ne peut pas être négative"),
+    ],
+)
+def test_bad_evidence_is_refused_and_nothing_is_written(agent, changes, message):
+    arguments = {"agent": agent, "competence": "1.1", "level": 2, "source": "pix", **changes}
+    with pytest.raises(EvidenceError, match=message):
+        record_evidence(**arguments)
+    assert not Evidence.objects.exists() and not ProfileEntry.objects.exists()
+
+
+def test_bulk_recording_for_imports(agent):
+    other = AgentFactory()
+    measure(agent, "1.1", 1, on=DAY - dt.timedelta(days=30))
+    result = record_evidence_bulk(
+        [
+            EvidenceInput(agent.pk, "1.1", 1, EvidenceSource.PIX, DAY, origin_label="Campagne X"),
+            EvidenceInput(agent.pk, "1.2", "2,5", EvidenceSource.DIAGNOSTIC, DAY, sd=0.5),
+            EvidenceInput(other.pk, "1.1", 6, EvidenceSource.PIX, DAY),
+        ]
+    )
+    assert result == {"evidence": 3, "profiles_changed": 3}
+    assert entry(agent, "1.1").evidence_count == 2
+    assert entry(agent, "1.2").level == Decimal("2.50")
+    assert entry(other, "1.1").level == Decimal("6.00")
+    # The agent's 1.1 changed (one more observation, narrower uncertainty): history kept.
+    assert ProfileHistory.objects.filter(agent=agent, competence__code="1.1").count() == 1
+    # One audit entry per evidence, bulk or not.
+    assert AuditEntry.objects.filter(target_type="competences.evidence").count() == 4
+    assert Evidence.objects.get(origin_label="Campagne X").level == 1
+
+
+def test_bulk_recording_keeps_the_origin(agent, world):
+    record_evidence_bulk(
+        [EvidenceInput(agent.pk, "2.3", 2, EvidenceSource.PIX, DAY, origin=world.site)]
+    )
+    assert Evidence.objects.get(agent=agent).origin == world.site
+
+
+def test_bulk_recording_is_all_or_nothing(agent):
+    with pytest.raises(EvidenceError):
+        record_evidence_bulk(
+            [
+                EvidenceInput(agent.pk, "1.1", 1, EvidenceSource.PIX, DAY),
+                EvidenceInput(agent.pk, "1.2", 12, EvidenceSource.PIX, DAY),
+            ]
+        )
+    assert not Evidence.objects.exists()
+
+
+def test_removing_all_evidence_removes_the_entry_and_keeps_it_in_history(agent):
+    measure(agent, "4.2", 2)
+    Evidence.objects.filter(agent=agent).delete()
+    recompute_profiles([(agent.pk, Competence.objects.get(code="4.2").pk)])
+    assert not ProfileEntry.objects.filter(agent=agent).exists()
+    assert ProfileHistory.objects.get(agent=agent).level == 2

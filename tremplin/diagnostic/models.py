@@ -1,0 +1,232 @@
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from tremplin.core.audit import audited
+
+from .enums import CampaignStatus, InviteChannel, ItemKind
+
+
+class ItemQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(retired=False)
+
+
+@audited()
+class Item(models.Model):
+    """A question of the diagnostic, loaded from the bank modules (bank/c*.py) by
+    `manage.py load_item_bank`, then edited, retired and calibrated here."""
+
+    code = models.CharField("code", max_length=20, unique=True)
+    competence = models.ForeignKey(
+        "competences.Competence",
+        verbose_name="compétence",
+        on_delete=models.PROTECT,
+        related_name="items",
+    )
+    level = models.PositiveSmallIntegerField("niveau visé")
+    kind = models.CharField("type", max_length=10, choices=ItemKind.choices)
+    stem = models.TextField("question")
+    choices = models.JSONField("réponses", help_text="Liste de {key, text, correct}.")
+    explanation = models.TextField("explication")
+    illustration = models.CharField("illustration", max_length=60, blank=True)
+    tags = models.JSONField("mots-clés", default=list, blank=True)
+    a = models.FloatField("discrimination (a)")
+    b = models.FloatField("difficulté (b)")
+    calibrated_at = models.DateTimeField("calibrée le", null=True, blank=True)
+    retired = models.BooleanField("retirée", default=False)
+
+    objects = ItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "question"
+        verbose_name_plural = "questions"
+        ordering = ["competence__position", "level", "code"]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def correct_keys(self) -> list[str]:
+        """The right answer: the correct keys, or every key in order for "order" items."""
+        if self.kind == ItemKind.ORDER:
+            return [c["key"] for c in self.choices]
+        return [c["key"] for c in self.choices if c["correct"]]
+
+    def grade(self, answer: list[str] | None) -> bool | None:
+        """True or False for an answer (a list of keys, in order for "order" items);
+        None for "je ne sais pas"."""
+        if answer is None:
+            return None
+        if self.kind == ItemKind.ORDER:
+            return list(answer) == self.correct_keys
+        return sorted(set(answer)) == sorted(self.correct_keys)
+
+
+@audited()
+class Campaign(models.Model):
+    """A diagnostic HR runs for a population: which competences, how precise, until when."""
+
+    name = models.CharField("nom", max_length=200)
+    description = models.TextField("message aux agents", blank=True)
+    competences = models.ManyToManyField(
+        "competences.Competence", verbose_name="compétences évaluées", related_name="+"
+    )
+    precision = models.FloatField(
+        "précision visée (en niveaux)",
+        default=0.5,
+        help_text="Le diagnostic s'arrête quand chaque niveau est connu à cette précision près.",
+    )
+    max_items = models.PositiveSmallIntegerField("nombre maximum de questions", default=30)
+    units = models.ManyToManyField(
+        "organisation.OrgUnit", verbose_name="unités (et sous-unités)", blank=True, related_name="+"
+    )
+    jobs = models.ManyToManyField(
+        "organisation.Job", verbose_name="métiers", blank=True, related_name="+"
+    )
+    field_only = models.BooleanField("agents de terrain seulement", default=False)
+    opens_on = models.DateField("ouverture")
+    closes_on = models.DateField("clôture")
+    status = models.CharField(
+        "état", max_length=10, choices=CampaignStatus.choices, default=CampaignStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "campagne de diagnostic"
+        verbose_name_plural = "campagnes de diagnostic"
+        ordering = ["-opens_on", "name"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_open(self) -> bool:
+        today = timezone.localdate()
+        return self.status == CampaignStatus.OPEN and self.opens_on <= today <= self.closes_on
+
+    def population(self):
+        """Agents present this campaign is meant for (before any role scoping)."""
+        from tremplin.organisation.enums import WorkKind
+        from tremplin.organisation.models import Agent
+
+        agents = Agent.objects.present()
+        units = list(self.units.all())
+        if units:
+            q = Q()
+            for unit in units:
+                q |= Q(unit__path__startswith=unit.path)
+            agents = agents.filter(q)
+        if self.jobs.exists():
+            agents = agents.filter(job__in=self.jobs.all())
+        if self.field_only:
+            agents = agents.filter(job__work_kind=WorkKind.FIELD)
+        return agents
+
+
+def new_participation_code() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def finished(self):
+        return self.filter(finished_at__isnull=False)
+
+    def started(self):
+        return self.filter(started_at__isnull=False, finished_at__isnull=True)
+
+
+class Participation(models.Model):
+    """An agent invited to a campaign; their personal code opens it (QR on a letter)."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="participations")
+    agent = models.ForeignKey(
+        "organisation.Agent", on_delete=models.CASCADE, related_name="diagnostic_participations"
+    )
+    code = models.CharField(max_length=40, unique=True, default=new_participation_code)
+    channel = models.CharField("invitation", max_length=10, choices=InviteChannel.choices)
+    invited_at = models.DateTimeField("invité le", default=timezone.now)
+    reminded_at = models.DateTimeField("relancé le", null=True, blank=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "participation"
+        verbose_name_plural = "participations"
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "agent"], name="participation_unique")
+        ]
+
+    def __str__(self):
+        return f"{self.agent} — {self.campaign}"
+
+    @property
+    def status(self) -> str:
+        if self.finished_at:
+            return "finished"
+        if self.started_at:
+            return "started"
+        return "invited"
+
+
+class Attempt(models.Model):
+    """One run of the adaptive diagnostic. `state` is the engine's Session.to_dict();
+    `position` counts answers, so a replayed or double-submitted answer is recognised."""
+
+    participation = models.OneToOneField(
+        Participation, on_delete=models.CASCADE, related_name="attempt"
+    )
+    seed = models.PositiveBigIntegerField()
+    state = models.JSONField(default=dict)
+    current_item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+    started_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "passage"
+        verbose_name_plural = "passages"
+
+    def __str__(self):
+        return f"Passage de {self.participation}"
+
+
+class Response(models.Model):
+    attempt = models.ForeignKey(Attempt, on_delete=models.CASCADE, related_name="responses")
+    position = models.PositiveSmallIntegerField()
+    item = models.ForeignKey(Item, on_delete=models.PROTECT, related_name="responses")
+    answer = models.JSONField(
+        null=True, blank=True, help_text="Clés choisies ; vide : « je ne sais pas »."
+    )
+    correct = models.BooleanField(null=True)
+    answered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "réponse"
+        verbose_name_plural = "réponses"
+        ordering = ["attempt", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["attempt", "position"], name="response_unique_position"
+            ),
+            models.UniqueConstraint(fields=["attempt", "item"], name="response_unique_item"),
+        ]
+
+    def __str__(self):
+        return f"{self.attempt} #{self.position}"
