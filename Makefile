@@ -7,6 +7,9 @@ DEMO_AGENTS ?= 6000
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
+# NumPy's BLAS threads fight the test workers and the web process for 2 cores.
+export OPENBLAS_NUM_THREADS ?= 1
+
 .PHONY: demo test test-e2e lint ci install migrate seed serve clean
 
 $(STAMP): requirements.txt requirements-dev.txt

@@ -63,10 +63,14 @@ def test_evidence_is_believable(small_demo):
     assert pix.exists() and not pix.filter(agent__job__work_kind=WorkKind.FIELD).exists()
     measured_office = office.filter(evidence__source=EvidenceSource.PIX).distinct().count()
     assert 0.5 < measured_office / office.count() < 0.9
-    # Those far from digital tools: few measured yet, only by advisors, at low levels.
+    # Those far from digital tools: few measured yet, by advisors at low levels, or by the
+    # diagnostic some of them already took.
     far_evidence = Evidence.objects.filter(agent__in=far)
-    assert set(far_evidence.values_list("source", flat=True)) <= {EvidenceSource.ADVISOR}
-    assert far_evidence.filter(level__gt=2).count() == 0
+    assert set(far_evidence.values_list("source", flat=True)) <= {
+        EvidenceSource.ADVISOR,
+        EvidenceSource.DIAGNOSTIC,
+    }
+    assert far_evidence.filter(source=EvidenceSource.ADVISOR, level__gt=2).count() == 0
     assert far_evidence.values("agent").distinct().count() < 0.35 * far.count()
     # The demo agent's own page has something to say.
     assert Evidence.objects.filter(agent__user__username="agent").exists()

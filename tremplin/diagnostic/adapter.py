@@ -82,16 +82,17 @@ def _locked(attempt: Attempt) -> Attempt:
     return Attempt.objects.select_for_update().get(pk=attempt.pk)
 
 
-def start_or_resume(participation: Participation) -> Attempt:
-    """The participation's attempt, created on first call with a random seed and the
-    campaign's rules, its first question already chosen."""
+def start_or_resume(participation: Participation, *, seed: int | None = None) -> Attempt:
+    """The participation's attempt, created on first call with a random seed (or the
+    given one: the demo data is reproducible) and the campaign's rules, its first
+    question already chosen."""
     with transaction.atomic():
         locked = Participation.objects.select_for_update().get(pk=participation.pk)
         attempt = Attempt.objects.filter(participation=locked).first()
         if attempt is not None:
             return attempt
         config = config_for(locked.campaign)
-        seed = secrets.randbits(SEED_BITS)
+        seed = secrets.randbits(SEED_BITS) if seed is None else seed
         session = engine.Session(engine_bank(), config, seed)
         attempt = Attempt.objects.create(participation=locked, seed=seed, state=session.to_dict())
         now = timezone.now()

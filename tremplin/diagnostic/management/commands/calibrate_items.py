@@ -76,7 +76,8 @@ class Command(BaseCommand):
         self.stderr.write(
             f"Estimation sur {matrix.shape[0]} passage(s) : cela peut prendre quelques minutes…"
         )
-        # Competences are calibrated apart; their ids only group the columns.
+        # Columns are grouped by competence; the engine links the groups through the same
+        # correlated prior as the diagnostic (see engine.calibrate).
         groups = np.array([item.competence_id for item in items])
         a = np.array([item.a for item in items])
         b = np.array([item.b for item in items])

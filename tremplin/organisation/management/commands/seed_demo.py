@@ -17,6 +17,7 @@ from tremplin.accounts.models import User
 from tremplin.competences import demo as competences_demo
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
+from tremplin.diagnostic import demo as diagnostic_demo
 from tremplin.organisation import demo
 from tremplin.organisation.models import (
     Agent,
@@ -110,6 +111,13 @@ class Command(BaseCommand):
             plan = demo.build_plan(agents, seed)
             summary = demo.write_plan(plan, progress=self.progress)
             summary["competences"] = competences_demo.seed(seed=seed, progress=self.progress)
+            self.say("Diagnostic : banque de questions, campagne et quelques passages…")
+            demo_agent = (
+                User.objects.filter(username="agent").values_list("agent", flat=True).first()
+            )
+            summary["diagnostic"] = diagnostic_demo.seed(
+                seed=seed, demo_agent=Agent.objects.filter(pk=demo_agent).first()
+            )
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -135,6 +143,11 @@ class Command(BaseCommand):
             f"Compétences : {_french_number(measured['evidence'])} observations pour "
             f"{_french_number(measured['agents_measured'])} agents, "
             f"{_french_number(measured['requirements'])} niveaux demandés par les métiers."
+        )
+        taken = summary["diagnostic"]
+        self.say(
+            f"Diagnostic : {taken['items']} questions, {_french_number(taken['invited'])} agents "
+            f"de terrain invités, {taken['taken']} diagnostics déjà passés."
         )
         for username in summary["skipped_users"]:
             self.stderr.write(
@@ -166,6 +179,7 @@ class Command(BaseCommand):
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
+        diagnostic_demo.wipe()
         competences_demo.wipe()
         if _referenced_elsewhere(Agent, DigitalIdentity):
             Agent.objects.update(manager=None)
