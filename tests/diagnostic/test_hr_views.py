@@ -593,7 +593,7 @@ def test_bank_statistics_links_items_to_the_admin_for_staff_only(world, client):
 def test_qr_svg_draws_exactly_the_modules_of_the_code():
     import qrcode
 
-    from tremplin.diagnostic.campaigns import qr_svg
+    from tremplin.core.qr import qr_svg
 
     url = "https://tremplin.ville-exemple.fr/diagnostic/code/Zx9-kP2qLm_T0aBcDeFgHi/"
     svg = str(qr_svg(url))

@@ -1,7 +1,3 @@
-import io
-
-import qrcode
-import qrcode.image.svg
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
@@ -15,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
+from tremplin.core.qr import qr_svg
 from tremplin.organisation.models import Agent
 
 from . import perms
@@ -98,10 +95,7 @@ def kiosk_open(request):
 def kiosk_opened(request, pk):
     token = get_object_or_404(KioskToken, pk=pk, created_by=request.user)
     url = request.build_absolute_uri(reverse("accounts:kiosk_token", args=[token.token]))
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=12)
-    buffer = io.BytesIO()
-    image.save(buffer)
-    svg = buffer.getvalue().decode().split("?>", 1)[-1]
+    svg = qr_svg(url)
     return render(
         request,
         "accounts/kiosk_opened.html",
