@@ -56,8 +56,8 @@ def page(browser):
     context.close()
 
 
-@pytest.fixture
-def phone(browser):
+def new_phone(browser):
+    """A page in a new 360 px wide phone context (its own cookies: a new visitor)."""
     context = browser.new_context(
         viewport={"width": 360, "height": 780},
         device_scale_factor=2,
@@ -67,8 +67,14 @@ def phone(browser):
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
+    return page
+
+
+@pytest.fixture
+def phone(browser):
+    page = new_phone(browser)
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture(scope="session")

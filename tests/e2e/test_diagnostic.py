@@ -9,6 +9,7 @@ from django.apps import apps
 from playwright.sync_api import expect
 
 from tests.diagnostic.test_adapter import invite, open_campaign
+from tests.e2e.conftest import new_phone
 from tremplin.competences.models import Competence, Evidence
 from tremplin.diagnostic.bank_loader import load_bank
 from tremplin.diagnostic.enums import ItemKind
@@ -31,19 +32,6 @@ def participation(world):
     Item.objects.filter(competence__code="4.1").exclude(kind=ItemKind.ZONE).update(retired=True)
     campaign = open_campaign(("1.2", "2.1", "4.1"), max_items=6, name="Diagnostic de printemps")
     return invite(campaign, world.agents[("Direction B", "ville")])
-
-
-def new_phone(browser):
-    context = browser.new_context(
-        viewport={"width": 360, "height": 780},
-        device_scale_factor=2,
-        is_mobile=True,
-        has_touch=True,
-        locale="fr-FR",
-    )
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    return page
 
 
 def question_number(page) -> int:
