@@ -18,7 +18,6 @@ Who gets what (Rennes' situation at the start of the plan):
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -28,6 +27,7 @@ from django.db import connection
 from django.utils import timezone
 
 from tremplin.core import audit
+from tremplin.core.bulk import insert_rows
 from tremplin.core.enums import AuditAction
 
 from .enums import EvidenceSource
@@ -270,48 +270,6 @@ PROFILE_COLUMNS = [
 NOON = dt.time(12)
 
 
-def _insert_rows(model, names: list[str], rows: list[tuple], bar=None) -> None:
-    """Inserts rows with one prepared INSERT run for every row. bulk_create() spent 9 s
-    of the 10 s this demo took for 45,000 rows, preparing each value of each object; here
-    only dates and decimals are adapted for the database. No signal is sent: the caller
-    writes the audit entry."""
-    meta = model._meta
-    fields = [meta.get_field(name) for name in names]
-    ops = connection.ops
-
-    def adapter(field):
-        kind = field.get_internal_type()
-        if kind == "DateField":
-            return ops.adapt_datefield_value
-        if kind == "DateTimeField":
-            return ops.adapt_datetimefield_value
-        if kind == "DecimalField":
-            return lambda v: ops.adapt_decimalfield_value(v, field.max_digits, field.decimal_places)
-        return None
-
-    # Values repeat a lot (one timestamp, a few hundred dates): adapt each one once.
-    adapters = [adapter(f) and functools.lru_cache(maxsize=4096)(adapter(f)) for f in fields]
-    quote = ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    marks = ", ".join(["%s"] * len(fields))
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names come from the model, values are parameters)
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), BATCH):
-            chunk = rows[start : start + BATCH]
-            cursor.executemany(
-                sql,
-                [
-                    [
-                        v if a is None or v is None else a(v)
-                        for a, v in zip(adapters, row, strict=True)
-                    ]
-                    for row in chunk
-                ],
-            )
-            if bar is not None:
-                bar.update(len(chunk))
-
-
 class _NoProgress:
     def update(self, n: int = 1) -> None:
         pass
@@ -344,7 +302,7 @@ def seed(
 
     jobs = list(Job.objects.order_by("pk").values_list("pk", "title", "family", "work_kind"))
     requirements = _requirements(jobs)
-    _insert_rows(
+    insert_rows(
         JobRequirement,
         ["job", "competence", "level"],
         [(job_id, competences[code], level) for job_id, code, level in requirements],
@@ -397,7 +355,7 @@ def seed(
         observations[(agent_id, competence_id)].append(
             Observation(level=float(level), source=source, observed_on=observed_on, sd=sd)
         )
-    _insert_rows(Evidence, EVIDENCE_COLUMNS, evidence_rows, bar)
+    insert_rows(Evidence, EVIDENCE_COLUMNS, evidence_rows, progress=bar.update)
     bar.close()
 
     def values(estimate):
@@ -420,8 +378,8 @@ def seed(
             computed = timezone.make_aware(dt.datetime.combine(earlier[-1].observed_on, NOON))
             replaced = timezone.make_aware(dt.datetime.combine(newest, NOON))
             history.append((agent_id, competence_id, *values(merge(earlier)), computed, replaced))
-    _insert_rows(ProfileEntry, PROFILE_COLUMNS, entries)
-    _insert_rows(ProfileHistory, [*PROFILE_COLUMNS, "replaced_at"], history)
+    insert_rows(ProfileEntry, PROFILE_COLUMNS, entries)
+    insert_rows(ProfileHistory, [*PROFILE_COLUMNS, "replaced_at"], history)
     summary = {
         "requirements": len(requirements),
         "evidence": len(evidence_rows),

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from django.db import models
 from django.db.models.fields.files import FieldFile
 from django.db.models.signals import post_delete, post_save, pre_save
+from django.utils import timezone
 
 from .enums import AuditAction
 
@@ -119,11 +120,42 @@ def record(action: str, *, obj=None, target_type: str = "", summary: str = "", c
     return entry
 
 
-def record_many(entries: Iterable[tuple[str, str, object, str, dict]], batch_size: int = 2000):
-    """Bulk version for imports: (action, target_type, target_id, summary, changes)."""
+AUDIT_COLUMNS = [
+    "at",
+    "actor",
+    "actor_label",
+    "action",
+    "target_type",
+    "target_id",
+    "summary",
+    "changes",
+]
+
+
+def record_many(entries: Iterable[tuple[str, str, object, str, dict]]):
+    """Bulk version for imports: (action, target_type, target_id, summary, changes), all at
+    the same time and by the current actor."""
+    from .bulk import insert_rows
     from .models import AuditEntry
 
-    AuditEntry.objects.bulk_create((_entry(*row) for row in entries), batch_size=batch_size)
+    actor = current_actor()
+    actor_id = getattr(actor.user, "pk", None)
+    label = actor.label[:150]
+    now = timezone.now()
+    rows = [
+        (
+            now,
+            actor_id,
+            label,
+            action,
+            target_type,
+            str(target_id or "")[:64],
+            summary[:255],
+            changes or {},
+        )
+        for action, target_type, target_id, summary, changes in entries
+    ]
+    insert_rows(AuditEntry, AUDIT_COLUMNS, rows)
 
 
 def record_read(obj, summary: str = "") -> None:

@@ -36,3 +36,42 @@ def update_rows(objects: list, field_names: list[str]) -> None:
     with connection.cursor() as cursor:
         for chunk in chunks(params):
             cursor.executemany(sql, chunk)
+
+
+# Fields whose Python values the database driver cannot take as they are.
+_ADAPTED = {"DateField", "DateTimeField", "TimeField", "DecimalField", "JSONField", "UUIDField"}
+
+
+def insert_rows(model, field_names: list[str], rows: list[tuple], progress=None) -> None:
+    """Inserts rows (tuples of values in `field_names` order) with one prepared INSERT run
+    for every row. bulk_create() prepares each value of each object through the SQL
+    compiler: 9 of the 10 s the competences demo took for 45,000 rows, and half of an
+    import's audit writing. Only values the driver cannot take as they are (dates,
+    decimals, JSON…) go through the field's own get_db_prep_save(). No primary keys come
+    back and no signal is sent: callers that need either use bulk_create()."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    adapters = [
+        (lambda v, f=f: f.get_db_prep_save(v, connection))
+        if f.get_internal_type() in _ADAPTED
+        else None
+        for f in fields
+    ]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    marks = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({marks})"  # noqa: S608 (names come from the model, values are parameters)
+    with connection.cursor() as cursor:
+        for chunk in chunks(rows):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        v if a is None or v is None else a(v)
+                        for a, v in zip(adapters, row, strict=True)
+                    ]
+                    for row in chunk
+                ],
+            )
+            if progress is not None:
+                progress(len(chunk))
