@@ -19,6 +19,8 @@ SHOTS = [
     ("rh", "/identites/", "identites", 1280),
     ("rh", "/imports/agents/", "import", 1280),
     ("direction", "/identites/", "direction-identites", 1280),
+    ("rh", "/competences/", "competences-carte", 1280),
+    ("rh", "/diagnostic/campagnes/", "diagnostic-campagnes", 1280),
     ("agent", "/", "agent-telephone", 360),
 ]
 
