@@ -230,3 +230,132 @@ class Response(models.Model):
 
     def __str__(self):
         return f"{self.attempt} #{self.position}"
+
+
+# --- Pix Orga imports (pix_import.py) ---------------------------------------------------
+
+
+class PixCampaignKind(models.TextChoices):
+    ASSESSMENT = "assessment", "Campagne d'évaluation"
+    PROFILES_COLLECTION = "profiles", "Collecte de profils"
+
+
+@audited()
+class PixCampaign(models.Model):
+    """A campaign HR runs on Pix Orga; created or updated by the import of its export."""
+
+    code = models.CharField("code de la campagne", max_length=30, unique=True)
+    name = models.CharField("nom", max_length=200, blank=True)
+    kind = models.CharField("type", max_length=12, choices=PixCampaignKind.choices)
+    target_profile = models.CharField("profil cible ou parcours", max_length=200, blank=True)
+    external_id_label = models.CharField(
+        "libellé de l'identifiant externe", max_length=100, blank=True
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "campagne Pix"
+        verbose_name_plural = "campagnes Pix"
+        ordering = ["-created_at", "code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}".strip()
+
+
+class PixParticipationQuerySet(models.QuerySet):
+    def shared(self):
+        return self.filter(shared=True)
+
+    def to_review(self):
+        return self.filter(agent__isnull=True)
+
+
+class PixParticipation(models.Model):
+    """One line of a Pix Orga export, as it was read. `person_key` and `occurrence`
+    identify the line again in a later export of the same campaign (Pix gives no row id):
+    the same person's second sending is occurrence 2. Written in bulk by the import,
+    which audits it with record_many."""
+
+    campaign = models.ForeignKey(
+        PixCampaign, on_delete=models.CASCADE, related_name="participations"
+    )
+    agent = models.ForeignKey(
+        "organisation.Agent",
+        verbose_name="agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="pix_participations",
+    )
+    person_key = models.CharField(max_length=250)
+    occurrence = models.PositiveSmallIntegerField(default=1)
+    last_name = models.CharField("nom dans le fichier", max_length=150)
+    first_name = models.CharField("prénom dans le fichier", max_length=150)
+    external_id = models.CharField("identifiant externe", max_length=200, blank=True)
+    started_on = models.DateField("commencé le", null=True, blank=True)
+    shared = models.BooleanField("résultats partagés", default=False)
+    shared_on = models.DateField("partagé le", null=True, blank=True)
+    values = models.JSONField("résultats bruts", default=dict, blank=True)
+    line = models.PositiveIntegerField("ligne du fichier")
+    imported_at = models.DateTimeField("importée le", auto_now=True)
+
+    objects = PixParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "participation Pix"
+        verbose_name_plural = "participations Pix"
+        ordering = ["campaign", "line"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "person_key", "occurrence"], name="pix_participation_unique"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.last_name.upper()} {self.first_name} — Pix {self.campaign.code}"
+
+
+@audited()
+class PixMatch(models.Model):
+    """HR's answer to "who is this Pix participant?", remembered for the next imports:
+    for one campaign, or for all of them when `campaign` is empty. `key` is
+    "id:<external id>" or "nom:<last name>|<first name>", normalised."""
+
+    campaign = models.ForeignKey(
+        PixCampaign,
+        verbose_name="campagne Pix",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="matches",
+    )
+    key = models.CharField("participant", max_length=250)
+    agent = models.ForeignKey(
+        "organisation.Agent", verbose_name="agent", on_delete=models.CASCADE, related_name="+"
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="décidé par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField("décidé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "rapprochement Pix"
+        verbose_name_plural = "rapprochements Pix"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "key"],
+                condition=Q(campaign__isnull=False),
+                name="pix_match_unique_in_campaign",
+            ),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(campaign__isnull=True), name="pix_match_unique_global"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.key} → {self.agent}"
