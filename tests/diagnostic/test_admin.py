@@ -156,3 +156,11 @@ def test_participation_codes_are_not_shown_in_the_admin(staff, client, world):
         reverse("admin:diagnostic_participation_change", args=[participation.pk])
     ).content.decode()
     assert participation.code not in page
+
+
+@pytest.mark.django_db
+def test_pix_data_is_shown_read_only_in_the_admin(client):
+    client.force_login(UserFactory(username="root", is_staff=True, is_superuser=True))
+    for name in ("pixcampaign", "pixparticipation", "pixmatch"):
+        assert client.get(f"/admin/diagnostic/{name}/").status_code == 200
+        assert client.get(f"/admin/diagnostic/{name}/add/").status_code == 403

@@ -1,7 +1,7 @@
 from django.contrib import admin, messages
 
 from .forms import ItemAdminForm
-from .models import Campaign, Item, Participation
+from .models import Campaign, Item, Participation, PixCampaign, PixMatch, PixParticipation
 
 ITEM_READONLY = ["code", "competence", "level", "kind", "illustration", "a", "b", "calibrated_at"]
 
@@ -99,3 +99,36 @@ class ParticipationAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Pix data comes from imports only: the admin shows it, never edits it."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PixCampaign)
+class PixCampaignAdmin(ReadOnlyAdmin):
+    list_display = ["code", "name", "kind", "target_profile", "created_at"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(PixParticipation)
+class PixParticipationAdmin(ReadOnlyAdmin):
+    list_display = ["campaign", "last_name", "first_name", "agent", "shared", "shared_on"]
+    list_filter = ["campaign", "shared"]
+    search_fields = ["last_name", "first_name", "external_id"]
+    list_select_related = ["campaign", "agent"]
+
+
+@admin.register(PixMatch)
+class PixMatchAdmin(ReadOnlyAdmin):
+    list_display = ["key", "campaign", "agent", "decided_by", "decided_at"]
+    list_select_related = ["campaign", "agent", "decided_by"]
