@@ -17,7 +17,7 @@ from tremplin.competences.services import (
     record_evidence,
     record_evidence_bulk,
 )
-from tremplin.core.audit import acting_as
+from tremplin.core.audit import acting_as, diff, snapshot
 from tremplin.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -163,3 +163,45 @@ def test_removing_all_evidence_removes_the_entry_and_keeps_it_in_history(agent):
     recompute_profiles([(agent.pk, Competence.objects.get(code="4.2").pk)])
     assert not ProfileEntry.objects.filter(agent=agent).exists()
     assert ProfileHistory.objects.get(agent=agent).level == 2
+
+
+def test_bulk_audit_entries_and_profiles_match_the_one_by_one_path(agent, world):
+    """The bulk path writes rows itself: its audit entries must say what
+    audit.diff(None, snapshot(evidence)) says, and its profile what record_evidence gives."""
+    other = AgentFactory()
+    advisor = world.users["advisor"]
+    observations = [
+        ("1.1", "2,5", EvidenceSource.DIAGNOSTIC, 0.6, world.site, "Campagne X", "vu"),
+        ("1.1", 4, EvidenceSource.PIX, None, None, "", ""),
+        ("3.2", 1, EvidenceSource.ADVISOR, None, None, "", ""),
+    ]
+    with acting_as(advisor):
+        for code, level, source, sd, origin, label, note in observations:
+            record_evidence(
+                agent=agent,
+                competence=code,
+                level=level,
+                source=source,
+                observed_on=DAY,
+                sd=sd,
+                origin=origin,
+                origin_label=label,
+                note=note,
+            )
+        record_evidence_bulk(
+            [
+                EvidenceInput(other.pk, code, level, source, DAY, sd, origin, label, note)
+                for code, level, source, sd, origin, label, note in observations
+            ]
+        )
+    for evidence in Evidence.objects.filter(agent=other):
+        logged = AuditEntry.objects.get(target_type="competences.evidence", target_id=evidence.pk)
+        assert logged.summary == str(evidence)
+        assert logged.changes == diff(None, snapshot(evidence))
+        assert logged.actor == advisor
+    fields = ["competence_id", "level", "sd", "measured_on", "evidence_count", "main_source"]
+    assert list(ProfileEntry.objects.filter(agent=other).values_list(*fields)) == list(
+        ProfileEntry.objects.filter(agent=agent).values_list(*fields)
+    )
+    # One recomputation for the whole batch: no intermediate estimate to keep.
+    assert not ProfileHistory.objects.filter(agent=other).exists()

@@ -26,11 +26,12 @@ def update_rows(objects: list, field_names: list[str]) -> None:
         return
     meta = objects[0]._meta
     fields = [meta.get_field(name) for name in field_names]
+    adapters = [value_adapter(f, every_value=True) for f in fields]
     quote = connection.ops.quote_name
     assignments = ", ".join(f"{quote(f.column)} = %s" for f in fields)
     sql = f"UPDATE {quote(meta.db_table)} SET {assignments} WHERE {quote(meta.pk.column)} = %s"  # noqa: S608 (names come from the model, values are parameters)
     params = [
-        [*(f.get_db_prep_save(getattr(obj, f.attname), connection) for f in fields), obj.pk]
+        [*(a(getattr(obj, f.attname)) for a, f in zip(adapters, fields, strict=True)), obj.pk]
         for obj in objects
     ]
     with connection.cursor() as cursor:
@@ -42,6 +43,29 @@ def update_rows(objects: list, field_names: list[str]) -> None:
 _ADAPTED = {"DateField", "DateTimeField", "TimeField", "DecimalField", "JSONField", "UUIDField"}
 
 
+def value_adapter(field, every_value: bool = False):
+    """The function giving the value the driver takes, through the field's own
+    get_db_prep_save() as the ORM does, but once per distinct value: imports repeat a
+    few dates, levels and one timestamp over tens of thousands of rows. None when the
+    driver takes the field's values as they are (unless `every_value`)."""
+    if not every_value and field.get_internal_type() not in _ADAPTED:
+        return None
+    cache: dict = {}
+
+    def adapt(value):
+        if value is None:
+            return None
+        try:
+            return cache[value]
+        except KeyError:
+            cache[value] = prepared = field.get_db_prep_save(value, connection)
+            return prepared
+        except TypeError:  # unhashable (JSON dicts): prepared each time
+            return field.get_db_prep_save(value, connection)
+
+    return adapt
+
+
 def insert_rows(model, field_names: list[str], rows: list[tuple], progress=None) -> None:
     """Inserts rows (tuples of values in `field_names` order) with one prepared INSERT run
     for every row. bulk_create() prepares each value of each object through the SQL
@@ -51,12 +75,7 @@ def insert_rows(model, field_names: list[str], rows: list[tuple], progress=None)
     back and no signal is sent: callers that need either use bulk_create()."""
     meta = model._meta
     fields = [meta.get_field(name) for name in field_names]
-    adapters = [
-        (lambda v, f=f: f.get_db_prep_save(v, connection))
-        if f.get_internal_type() in _ADAPTED
-        else None
-        for f in fields
-    ]
+    adapters = [value_adapter(f) for f in fields]
     quote = connection.ops.quote_name
     columns = ", ".join(quote(f.column) for f in fields)
     marks = ", ".join(["%s"] * len(fields))
