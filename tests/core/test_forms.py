@@ -40,3 +40,15 @@ def test_help_text_and_error_ids_exist_on_the_page():
     html = render_to_string("core/_field.html", {"field": form["code"]})
     assert 'aria-describedby="id_code-erreur id_code_helptext"' in html
     assert 'id="id_code-erreur"' in html and 'id="id_code_helptext"' in html
+
+
+def test_shared_templates_leak_no_comment_text():
+    """Django's {# #} comments are one line only: a longer one is printed on the page."""
+    from pathlib import Path
+
+    import tremplin
+
+    for path in Path(tremplin.__file__).parent.rglob("templates/**/*.html"):
+        for number, line in enumerate(path.read_text().splitlines(), start=1):
+            if "{#" in line:
+                assert "#}" in line, f"{path}:{number}"
