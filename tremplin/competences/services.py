@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from django.utils import timezone
 
 from tremplin.core import audit
-from tremplin.core.bulk import chunks, insert_rows, update_rows, value_adapter
+from tremplin.core.bulk import chunks, insert_rows, insert_rows_returning_pks, update_rows
 from tremplin.core.enums import AuditAction
 
 from .enums import EvidenceSource
@@ -247,45 +247,11 @@ def _creation_changes(pk, row) -> dict:
 
 
 def _insert_evidence(rows: list[tuple]) -> list[int]:
-    """Inserts the rows with multi-row INSERT … RETURNING id and gives the new pks in row
-    order, as bulk_create does on SQLite and PostgreSQL but without compiling every value
-    through the ORM. Where the database cannot return them, bulk_create does the work."""
-    meta = Evidence._meta
-    fields = [meta.get_field(name) for name in [*EVIDENCE_COLUMNS, "recorded_at"]]
+    """The new evidence rows, all stamped with the same recording time; their pks in order."""
     now = timezone.now()
-    if not connection.features.can_return_rows_from_bulk_insert:
-        created = Evidence.objects.bulk_create(
-            [
-                Evidence(**{f.attname: value for f, value in zip(fields, row, strict=False)})
-                for row in rows
-            ],
-            batch_size=1000,
-        )
-        return [e.pk for e in created]
-    # level, sd, observed_on: decimals and dates go through the field; the rest as they are.
-    adapt = {i: value_adapter(fields[i], every_value=True) for i in (3, 4, 5)}
-    recorded_at = fields[-1].get_db_prep_save(now, connection)
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in fields)
-    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
-    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
-    pks: list[int] = []
-    with connection.cursor() as cursor:
-        for chunk in chunks(rows, size):
-            params = []
-            for row in chunk:
-                for index, value in enumerate(row):
-                    params.append(adapt[index](value) if index in adapt else value)
-                params.append(recorded_at)
-            sql = (
-                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (names come from the model, values are parameters)
-                f"VALUES {', '.join([one_row] * len(chunk))} RETURNING {quote(meta.pk.column)}"
-            )
-            cursor.execute(sql, params)
-            pks.extend(pk for (pk,) in cursor.fetchall())
-    if len(pks) != len(rows):  # never expected; a silent mismatch would mislabel the audit
-        raise RuntimeError("The database did not return one id per inserted evidence.")
-    return pks
+    return insert_rows_returning_pks(
+        Evidence, [*EVIDENCE_COLUMNS, "recorded_at"], [(*row, now) for row in rows]
+    )
 
 
 def _same(entry: ProfileEntry, values: dict) -> bool:

@@ -94,3 +94,39 @@ def insert_rows(model, field_names: list[str], rows: list[tuple], progress=None)
             )
             if progress is not None:
                 progress(len(chunk))
+
+
+def insert_rows_returning_pks(model, field_names: list[str], rows: list[tuple]) -> list:
+    """Like insert_rows, and gives back the new primary keys in row order: multi-row
+    INSERT … RETURNING, the guarantee bulk_create itself relies on with SQLite and
+    PostgreSQL. Where the database cannot return them, bulk_create does the work."""
+    meta = model._meta
+    fields = [meta.get_field(name) for name in field_names]
+    if not connection.features.can_return_rows_from_bulk_insert:
+        created = model.objects.bulk_create(
+            [model(**{f.attname: v for f, v in zip(fields, row, strict=True)}) for row in rows],
+            batch_size=1000,
+        )
+        return [obj.pk for obj in created]
+    adapters = [value_adapter(f) for f in fields]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)
+    one_row = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    size = max(connection.ops.bulk_batch_size(fields, rows), 1)
+    pks: list = []
+    with connection.cursor() as cursor:
+        for chunk in chunks(rows, size):
+            params = [
+                v if a is None or v is None else a(v)
+                for row in chunk
+                for a, v in zip(adapters, row, strict=True)
+            ]
+            sql = (
+                f"INSERT INTO {quote(meta.db_table)} ({columns}) "  # noqa: S608 (names come from the model, values are parameters)
+                f"VALUES {', '.join([one_row] * len(chunk))} RETURNING {quote(meta.pk.column)}"
+            )
+            cursor.execute(sql, params)
+            pks.extend(pk for (pk,) in cursor.fetchall())
+    if len(pks) != len(rows):  # never expected; a silent mismatch would mislabel callers' links
+        raise RuntimeError(f"The database returned {len(pks)} ids for {len(rows)} rows.")
+    return pks
