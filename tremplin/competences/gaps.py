@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q
 from tremplin.organisation.models import Agent, OrgUnit
+from tremplin.organisation.unit_figures import share_percent
 
 from .enums import GapListShow, GapStatus
 from .merge import whole_level
@@ -29,13 +30,6 @@ from .models import Competence, JobRequirement, ProfileEntry
 
 HALF = Decimal("0.5")
 WORST_MIN_MEASURED = 10
-
-
-def share_percent(part: int, whole: int) -> int | None:
-    """Rounded half up, so that 1 of 8 reads 13 % as people compute it by hand."""
-    if not whole:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 # --- One agent -----------------------------------------------------------------------------

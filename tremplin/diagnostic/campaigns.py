@@ -11,6 +11,7 @@ import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from itertools import groupby
+from typing import ClassVar
 
 from django.conf import settings
 from django.core import mail
@@ -25,6 +26,7 @@ from tremplin.core.enums import AuditAction
 from tremplin.core.qr import qr_svg
 from tremplin.organisation.enums import ContactChannel
 from tremplin.organisation.models import Agent, Collectivite, OrgUnit
+from tremplin.organisation.unit_figures import UnitRow, UnitTable, share_percent, unit_table
 
 from .enums import InviteChannel
 from .models import Campaign, Participation
@@ -34,13 +36,6 @@ PARTICIPATION_TYPE = "diagnostic.participation"
 
 # Builds the absolute personal link of a participation code (the request knows the host).
 LinkBuilder = Callable[[str], str]
-
-
-def share_percent(part: int, whole: int) -> int | None:
-    """Rounded half up, as people compute it by hand (1 of 8 reads 13 %)."""
-    if not whole:
-        return None
-    return (200 * part + whole) // (2 * whole)
 
 
 def channel_for(agent: Agent) -> str:
@@ -278,13 +273,12 @@ def letter_groups(participations: Iterable[Participation], link_for: LinkBuilder
 
 
 @dataclass
-class UnitParticipation:
-    unit: OrgUnit | None
-    label: str
+class UnitParticipation(UnitRow):
     invited: int = 0
     started: int = 0  # started, not finished
     finished: int = 0
-    children: list[UnitParticipation] = field(default_factory=list)
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("invited", "started", "finished")
 
     @property
     def not_started(self) -> int:
@@ -294,22 +288,10 @@ class UnitParticipation:
     def share(self) -> int | None:
         return share_percent(self.finished, self.invited)
 
-    def add(self, other) -> None:
-        self.invited += other.invited
-        self.started += other.started
-        self.finished += other.finished
 
-
-@dataclass
-class ParticipationTable:
-    groups: list[UnitParticipation]  # each top unit shown, with its direct sub-units
-    total: UnitParticipation
-    elsewhere: UnitParticipation  # in scope but outside the units shown
-
-
-def participation_by_unit(campaign: Campaign, user, unit: OrgUnit | None = None):
+def participation_by_unit(campaign: Campaign, user, unit: OrgUnit | None = None) -> UnitTable:
     """Invited, started and finished per unit (whole subtrees), in the user's counting
-    scope: one grouped query, then sums up the tree."""
+    scope."""
     per_unit = (
         campaign.participations.filter(agent_scope_q(user, AGENT_COUNT_ROLES, prefix="agent__"))
         .values("agent__unit_id")
@@ -320,40 +302,6 @@ def participation_by_unit(campaign: Campaign, user, unit: OrgUnit | None = None)
         )
         .order_by()
     )
-    direct = {
-        row["agent__unit_id"]: UnitParticipation(
-            None, "", row["invited"], row["started"], row["finished"]
-        )
-        for row in per_unit
-    }
-    units = list(
-        OrgUnit.objects.visible_to(user).only("pk", "name", "kind", "parent_id", "path", "depth")
+    return unit_table(
+        user, {row["agent__unit_id"]: row for row in per_unit}, UnitParticipation, unit
     )
-    nodes = {u.pk: UnitParticipation(u, u.name) for u in units}
-    for u in sorted(units, key=lambda u: -u.depth):
-        node = nodes[u.pk]
-        if u.pk in direct:
-            node.add(direct[u.pk])
-        parent = nodes.get(u.parent_id)
-        if parent is not None:
-            parent.add(node)
-    units.sort(key=lambda u: (u.name.casefold(), u.pk))
-    for u in units:
-        parent = nodes.get(u.parent_id)
-        if parent is not None:
-            parent.children.append(nodes[u.pk])
-    total = UnitParticipation(None, "Total de votre périmètre")
-    for counts in direct.values():
-        total.add(counts)
-    if unit is not None and unit.pk in nodes:
-        groups = [nodes[unit.pk]]
-    else:
-        groups = [nodes[u.pk] for u in units if u.parent_id not in nodes]
-    elsewhere = UnitParticipation(None, "Agents sans unité ou d'une autre unité")
-    if unit is None:
-        elsewhere.add(total)
-        for group in groups:
-            elsewhere.invited -= group.invited
-            elsewhere.started -= group.started
-            elsewhere.finished -= group.finished
-    return ParticipationTable(groups=groups, total=total, elsewhere=elsewhere)

@@ -16,6 +16,7 @@ from tremplin.accounts import perms
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
+from tremplin.organisation.unit_figures import share_percent
 
 from . import campaigns as logic
 from . import stats
@@ -79,7 +80,7 @@ def campaign_list(request):
     ).order_by("-opens_on", "name")
     page = Paginator(campaigns, CAMPAIGNS_PER_PAGE).get_page(request.GET.get("page"))
     for campaign in page:
-        campaign.share = logic.share_percent(campaign.finished, campaign.invited)
+        campaign.share = share_percent(campaign.finished, campaign.invited)
     return render(
         request,
         "diagnostic/hr_campaign_list.html",
@@ -391,7 +392,7 @@ def bank_stats(request):
     items = items.order_by(*ITEM_SORTS[data.get("sort") or "code"])
     page = Paginator(items, ITEMS_PER_PAGE).get_page(request.GET.get("page"))
     for item in page:
-        item.exposure = logic.share_percent(item.served, summary.attempts)
+        item.exposure = share_percent(item.served, summary.attempts)
         item.success_percent = None if item.success is None else round(100 * item.success)
     return render(
         request,

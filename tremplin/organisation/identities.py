@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import ClassVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -28,30 +29,23 @@ from tremplin.core.tabular import TabularError, normalise_header, read_table
 
 from .enums import ContactChannel, IdentityStatus
 from .models import Agent, DigitalIdentity, Employer, OrgUnit
+from .unit_figures import UnitRow, UnitTable, share_percent, unit_table
 
 IDENTITY_TYPE = "organisation.digitalidentity"
 AGENT_TYPE = "organisation.agent"
 BATCH = 500
 
 
-def share_percent(part: int, whole: int) -> int | None:
-    """Rounded half up, so that 1 of 8 reads 13 % as people compute it by hand."""
-    if not whole:
-        return None
-    return (200 * part + whole) // (2 * whole)
-
-
 # --- Coverage ---------------------------------------------------------------------------
 
 
 @dataclass
-class UnitCoverage:
-    unit: OrgUnit | None
-    label: str
+class UnitCoverage(UnitRow):
     present: int = 0
     active: int = 0
     requested: int = 0
-    children: list[UnitCoverage] = field(default_factory=list)
+
+    FIGURES: ClassVar[tuple[str, ...]] = ("present", "active", "requested")
 
     @property
     def missing(self) -> int:
@@ -62,19 +56,8 @@ class UnitCoverage:
         return share_percent(self.active, self.present)
 
 
-@dataclass
-class Coverage:
-    groups: list[UnitCoverage]  # each top unit, with its direct sub-units as children
-    total: UnitCoverage
-    elsewhere: UnitCoverage  # in scope but outside the units shown (no unit, a report elsewhere)
-
-
-def coverage_for(user, unit: OrgUnit | None = None) -> Coverage:
-    """Present agents and active identities per unit, for the user's counting scope.
-
-    One grouped SQL query counts agents per unit; the subtree sums are then added up
-    the tree over units (a few hundred), never over agents.
-    """
+def coverage_for(user, unit: OrgUnit | None = None) -> UnitTable:
+    """Present agents and active identities per unit, for the user's counting scope."""
     per_unit = (
         Agent.objects.present()
         .filter(agent_scope_q(user, AGENT_COUNT_ROLES))
@@ -86,46 +69,7 @@ def coverage_for(user, unit: OrgUnit | None = None) -> Coverage:
         )
         .order_by()
     )
-    direct = {row["unit_id"]: row for row in per_unit}
-    units = list(
-        OrgUnit.objects.visible_to(user).only("pk", "name", "kind", "parent_id", "path", "depth")
-    )
-    nodes = {u.pk: UnitCoverage(u, u.name) for u in units}
-    for u in sorted(units, key=lambda u: -u.depth):
-        node = nodes[u.pk]
-        counts = direct.get(u.pk)
-        if counts:
-            node.present += counts["present"]
-            node.active += counts["active"]
-            node.requested += counts["requested"]
-        parent = nodes.get(u.parent_id)
-        if parent is not None:
-            parent.present += node.present
-            parent.active += node.active
-            parent.requested += node.requested
-    # By name: paths are text, so "/10/" would come before "/9/".
-    units.sort(key=lambda u: (u.name.casefold(), u.pk))
-    for u in units:
-        parent = nodes.get(u.parent_id)
-        if parent is not None:
-            parent.children.append(nodes[u.pk])
-
-    total = UnitCoverage(None, "Total de votre périmètre")
-    for counts in direct.values():
-        total.present += counts["present"]
-        total.active += counts["active"]
-        total.requested += counts["requested"]
-
-    if unit is not None and unit.pk in nodes:
-        groups = [nodes[unit.pk]]
-    else:
-        groups = [nodes[u.pk] for u in units if u.parent_id not in nodes]
-    elsewhere = UnitCoverage(None, "Agents sans unité ou rattachés à une autre unité")
-    if unit is None:
-        elsewhere.present = total.present - sum(g.present for g in groups)
-        elsewhere.active = total.active - sum(g.active for g in groups)
-        elsewhere.requested = total.requested - sum(g.requested for g in groups)
-    return Coverage(groups=groups, total=total, elsewhere=elsewhere)
+    return unit_table(user, {row["unit_id"]: row for row in per_unit}, UnitCoverage, unit)
 
 
 # --- Agents without an active identity ---------------------------------------------------
