@@ -12,6 +12,7 @@ from django.urls import reverse
 from tests.factories import user_with_role
 from tests.organisation.test_import import HEADER, ROWS, csv_bytes, with_cell
 from tremplin.accounts.enums import Role
+from tremplin.core import uploads
 from tremplin.core.enums import JobStatus
 from tremplin.core.models import AuditEntry, BackgroundJob
 from tremplin.organisation import import_views, sirh_import
@@ -28,7 +29,7 @@ def upload(client, data: bytes, name="agents.csv", **fields):
 
 
 def stored_files(settings) -> list:
-    folder = settings.MEDIA_ROOT / sirh_import.UPLOAD_FOLDER
+    folder = settings.MEDIA_ROOT / uploads.UPLOAD_FOLDER
     return sorted(folder.glob("*")) if folder.exists() else []
 
 

@@ -15,6 +15,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
+from tremplin.core import uploads
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.core.models import BackgroundJob
 from tremplin.core.tabular import TabularError, read_table
@@ -81,10 +82,14 @@ class UploadForm(AccessibleFormMixin, forms.Form):
     def clean_file(self):
         limit = settings.TREMPLIN_IMPORT_MAX_BYTES
         if self.oversize:
-            raise forms.ValidationError(sirh_import.too_big_message(self.oversize, limit))
+            raise forms.ValidationError(
+                uploads.too_big_message(self.oversize, limit, sirh_import.SPLIT_HINT)
+            )
         upload = self.cleaned_data["file"]
         if upload.size > limit:
-            raise forms.ValidationError(sirh_import.too_big_message(upload.size, limit))
+            raise forms.ValidationError(
+                uploads.too_big_message(upload.size, limit, sirh_import.SPLIT_HINT)
+            )
         return upload
 
     def clean(self):
@@ -199,7 +204,7 @@ def _after_planning(request, draft: dict, plan, form=None):
         request.session[SESSION_KEY] = draft
         return redirect("organisation:import_agents_mapping")
     if plan.issues:
-        sirh_import.delete_upload(draft["token"])
+        uploads.delete_upload(draft["token"])
         request.session.pop(SESSION_KEY, None)
         form = form or UploadForm(user=request.user)
         _tie_errors_to_file_field(form, plan.issues.total)
@@ -225,7 +230,7 @@ def _after_planning(request, draft: dict, plan, form=None):
 def import_agents(request):
     user = request.user
     _require_import_right(user)
-    sirh_import.purge_stale_uploads()
+    uploads.purge_stale_uploads()
     context = {"crumbs": [("Import des agents", None)]}
     if request.method != "POST":
         context["form"] = UploadForm(user=user)
@@ -245,8 +250,8 @@ def import_agents(request):
     upload = form.cleaned_data["file"]
     previous = request.session.get(SESSION_KEY)
     if previous:
-        sirh_import.delete_upload(previous.get("token", ""))
-    token = sirh_import.store_upload(upload.chunks())
+        uploads.delete_upload(previous.get("token", ""))
+    token = uploads.store_upload(upload.chunks())
     employer_code, employer_name = form.employer_choice()
     draft = {
         "token": token,
@@ -256,7 +261,7 @@ def import_agents(request):
         "full": form.cleaned_data["full"],
         "mapping": {},
     }
-    plan = _plan_from_draft(draft, user, sirh_import.read_upload(token) or b"")
+    plan = _plan_from_draft(draft, user, uploads.read_upload(token) or b"")
     return _after_planning(request, draft, plan, form)
 
 
@@ -267,9 +272,9 @@ def _draft_or_restart(request, *, need: str, read: bool):
         messages.info(request, "Aucun import en cours : envoyez d'abord le fichier.")
         return None, None
     if read:
-        data = sirh_import.read_upload(draft["token"])
+        data = uploads.read_upload(draft["token"])
     else:
-        data = b"" if sirh_import.upload_exists(draft["token"]) else None
+        data = b"" if uploads.upload_exists(draft["token"]) else None
     if data is None:
         request.session.pop(SESSION_KEY, None)
         messages.error(
@@ -361,7 +366,7 @@ def import_agents_cancel(request):
     _require_import_right(request.user)
     draft = request.session.pop(SESSION_KEY, None)
     if draft:
-        sirh_import.delete_upload(draft.get("token", ""))
+        uploads.delete_upload(draft.get("token", ""))
     messages.info(request, "Import annulé. Le fichier envoyé a été effacé.")
     return redirect("organisation:import_agents")
 

@@ -5,7 +5,7 @@ import logging
 from django.utils import timezone
 from django_tasks import task
 
-from tremplin.core import audit
+from tremplin.core import audit, uploads
 from tremplin.core.enums import JobStatus
 from tremplin.core.models import BackgroundJob
 
@@ -63,7 +63,7 @@ def run_agent_import(
         job.report(min(percent, 99), 100, f"{phase} : {_number(done)} / {_number(total)} lignes")
 
     try:
-        data = sirh_import.read_upload(token)
+        data = uploads.read_upload(token)
         if data is None:
             _finish(
                 job,
@@ -107,7 +107,7 @@ def run_agent_import(
         _finish(job, JobStatus.FAILED, UNEXPECTED, {})
         return {}
     finally:
-        sirh_import.delete_upload(token)
+        uploads.delete_upload(token)
     summary = (
         f"{counts['created']} agent(s) créé(s), {counts['updated']} modifié(s), "
         f"{counts['departed']} noté(s) parti(s), {counts['unchanged']} sans changement."

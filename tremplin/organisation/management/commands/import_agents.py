@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from tremplin.core import audit
+from tremplin.core import audit, uploads
 from tremplin.organisation import sirh_import
 from tremplin.organisation.sirh_import import ImportFailed
 
@@ -118,7 +118,7 @@ class Command(BaseCommand):
         size = path.stat().st_size
         limit = settings.TREMPLIN_IMPORT_MAX_BYTES
         if size > limit:
-            raise CommandError(sirh_import.too_big_message(size, limit))
+            raise CommandError(uploads.too_big_message(size, limit, sirh_import.SPLIT_HINT))
         mapping = parse_mapping(options["map"])
         progress = TqdmProgress(
             getattr(self.stderr, "_out", sys.stderr), disable=options["verbosity"] < 1
