@@ -61,6 +61,7 @@ def test_profiles_2024_preview_counts_and_writes_nothing(people):
         "matched": 3,  # Alice twice by matricule, Bernard by name
         "ambiguous": 1,  # two Claire Durand
         "unmatched": 1,
+        "out_of_scope": 0,
         "new_participations": 5,
         "changed_participations": 0,
         # Alice: 2 rows × 2 competences; Bernard: 1.1 only (0 pix on 3.1 is "not played")

@@ -14,6 +14,7 @@ from tremplin.accounts import perms
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
 from tremplin.core.tabular import csv_response, xlsx_response
+from tremplin.diagnostic import pix_history
 from tremplin.organisation.models import Agent, Job
 
 from . import gaps, profile
@@ -194,6 +195,7 @@ def _profile_page(request, agent, observation_form=None):
             "summary": profile.summary_for(agent),
             "evidence": profile.weighted_evidence(agent),
             "history": profile.history_for(agent),
+            "pix_history": pix_history.history_for(agent),
             "observation_form": observation_form,
             "crumbs": crumbs,
         },

@@ -14,6 +14,7 @@ MENU = [
     ("Identités numériques", "organisation:identities", perms.can_view_identity_coverage),
     ("Compétences", "competences:map", perms.can_view_competence_map),
     ("Diagnostic", "diagnostic:campaign_list", perms.can_follow_diagnostic_campaigns),
+    ("Pix", "diagnostic:pix_list", perms.can_follow_diagnostic_campaigns),
     ("Imports", "organisation:import_agents", perms.can_import_agents),
     ("Kiosque", "accounts:kiosk_open", perms.can_open_kiosk),
     ("Journal d'audit", "core:audit", perms.can_view_audit),

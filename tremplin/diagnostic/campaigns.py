@@ -191,35 +191,46 @@ def invitation_email(participation: Participation, link: str, *, reminder: bool,
     )
 
 
-def send_emails(
-    participations: Iterable[Participation], link_for: LinkBuilder, *, reminder: bool
-) -> tuple[int, int]:
-    """Sends the personal links over one connection; returns (sent, failed). Each email
-    sent is written to the audit log; a failure leaves the invitation in place, and
-    "Relancer" sends it again later."""
-    participations = list(participations)
-    if not participations:
-        return 0, 0
+def sender_name() -> str:
     collectivite = Collectivite.current()
-    sender = (
-        f"Le service formation, {collectivite.name}" if collectivite else "Le service formation"
-    )
-    messages = [
-        invitation_email(p, link_for(p.code), reminder=reminder, sender=sender)
-        for p in participations
-    ]
+    return f"Le service formation, {collectivite.name}" if collectivite else "Le service formation"
+
+
+def deliver(messages: list, what: str) -> tuple[int, int]:
+    """Sends the messages over one connection; returns (sent, failed). A mail server
+    that is down fails them all: the caller keeps what it recorded, to send again."""
+    if not messages:
+        return 0, 0
     try:
         with mail.get_connection() as connection:
             sent = connection.send_messages(messages) or 0
     except Exception as exc:  # the mail server is down, refuses us…
         # The exception may quote addresses: log its type only.
-        logger.error("diagnostic invitation emails failed: %s", type(exc).__name__)
-        return 0, len(participations)
+        logger.error("%s emails failed: %s", what, type(exc).__name__)
+        return 0, len(messages)
+    return sent, len(messages) - sent
+
+
+def send_emails(
+    participations: Iterable[Participation], link_for: LinkBuilder, *, reminder: bool
+) -> tuple[int, int]:
+    """Sends the personal links; returns (sent, failed). Each email sent is written to
+    the audit log; a failure leaves the invitation in place, and "Relancer" sends it
+    again later."""
+    participations = list(participations)
+    sender = sender_name()
+    sent, failed = deliver(
+        [
+            invitation_email(p, link_for(p.code), reminder=reminder, sender=sender)
+            for p in participations
+        ],
+        "diagnostic invitation",
+    )
     what = "courriel de relance envoyé" if reminder else "courriel d'invitation envoyé"
     audit.record_many(
         (AuditAction.UPDATE, PARTICIPATION_TYPE, p.pk, what, {}) for p in participations[:sent]
     )
-    return sent, len(participations) - sent
+    return sent, failed
 
 
 # --- Letters ----------------------------------------------------------------------------

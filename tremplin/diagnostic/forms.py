@@ -1,12 +1,16 @@
 from django import forms
+from django.conf import settings
 from django.db.models import Q
 
+from tremplin.accounts.scopes import agent_scope_q
 from tremplin.competences.models import Competence
+from tremplin.core import uploads
 from tremplin.core.forms import AccessibleFormMixin
-from tremplin.organisation.models import Job, OrgUnit
+from tremplin.organisation.models import Agent, Job, OrgUnit
 
 from .enums import InviteChannel, ItemKind
-from .models import Campaign, Item
+from .models import Campaign, Item, PixCampaign
+from .pix_import import CAMPAIGN_CODE as PIX_CAMPAIGN_CODE
 
 PRECISION_CHOICES = [
     (0.4, "Très précis (plus de questions)"),
@@ -25,7 +29,37 @@ def _unit_label(unit: OrgUnit) -> str:
     return f"{'— ' * unit.depth}{unit.name}"
 
 
-class CampaignForm(AccessibleFormMixin, forms.ModelForm):
+POPULATION_HELP = {
+    "units": "Laissez vide pour toute la collectivité. Plusieurs choix : touche Ctrl "
+    "(ou Cmd) en cliquant.",
+    "jobs": "Laissez vide pour tous les métiers.",
+}
+POPULATION_WIDGETS = {
+    "units": forms.SelectMultiple(attrs={"size": 8}),
+    "jobs": forms.SelectMultiple(attrs={"size": 6}),
+}
+
+
+class PopulationFieldsMixin:
+    """The units, jobs and field-only choices of a campaign's population (diagnostic or
+    Pix). A scoped HR officer chooses among their own units and must choose one."""
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        units = self.fields["units"]
+        units.queryset = OrgUnit.objects.visible_to(user).only("pk", "name", "depth", "path")
+        units.label_from_instance = _unit_label
+        self.scoped = OrgUnit.objects.exclude(pk__in=units.queryset.values("pk")).exists()
+        if self.scoped:
+            units.required = True
+            units.help_text = "Choisissez parmi les unités de votre périmètre. " + (
+                "Plusieurs choix : touche Ctrl (ou Cmd) en cliquant."
+            )
+        self.fields["jobs"].queryset = Job.objects.only("pk", "title")
+
+
+class CampaignForm(PopulationFieldsMixin, AccessibleFormMixin, forms.ModelForm):
     """A campaign: what is measured, how precisely, for whom, when. A scoped HR officer
     chooses among their own units and must choose at least one."""
 
@@ -58,15 +92,12 @@ class CampaignForm(AccessibleFormMixin, forms.ModelForm):
             "il sert. Elles figurent sur le courrier et dans le courriel.",
             "max_items": "Le diagnostic s'arrête au plus tard après ce nombre de questions. "
             "Pour tenir en 10 à 15 minutes, restez autour de 30.",
-            "units": "Laissez vide pour toute la collectivité. Plusieurs choix : touche Ctrl "
-            "(ou Cmd) en cliquant.",
-            "jobs": "Laissez vide pour tous les métiers.",
+            **POPULATION_HELP,
         }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "competences": forms.CheckboxSelectMultiple,
-            "units": forms.SelectMultiple(attrs={"size": 8}),
-            "jobs": forms.SelectMultiple(attrs={"size": 6}),
+            **POPULATION_WIDGETS,
             "opens_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         }
@@ -75,21 +106,10 @@ class CampaignForm(AccessibleFormMixin, forms.ModelForm):
         }
 
     def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.user = user
+        super().__init__(*args, user=user, **kwargs)
         competences = self.fields["competences"]
         competences.queryset = Competence.objects.crcn().select_related("domain")
         competences.widget.attrs["class"] = "form-check-input"
-        units = self.fields["units"]
-        units.queryset = OrgUnit.objects.visible_to(user).only("pk", "name", "depth", "path")
-        units.label_from_instance = _unit_label
-        self.scoped = OrgUnit.objects.exclude(pk__in=units.queryset.values("pk")).exists()
-        if self.scoped:
-            units.required = True
-            units.help_text = "Choisissez parmi les unités de votre périmètre. " + (
-                "Plusieurs choix : touche Ctrl (ou Cmd) en cliquant."
-            )
-        self.fields["jobs"].queryset = Job.objects.only("pk", "title")
         self.fields["max_items"].widget.attrs.update({"min": 5, "max": 80})
         # Keep a precision set elsewhere (the admin) choosable when editing.
         current = self.instance.precision if self.instance.pk else None
@@ -200,6 +220,176 @@ class ParticipantFilterForm(UnitFilterMixin, AccessibleFormMixin, forms.Form):
 class LetterForm(UnitFilterMixin, AccessibleFormMixin, forms.Form):
     unit = _unit_field()
     relance = forms.BooleanField(label="Seulement les courriers de relance", required=False)
+
+
+# --- Pix campaigns ------------------------------------------------------------------------
+
+
+class PixCampaignForm(PopulationFieldsMixin, AccessibleFormMixin, forms.ModelForm):
+    """A Pix Orga campaign HR follows in Tremplin: its code, what it is, for whom."""
+
+    class Meta:
+        model = PixCampaign
+        fields = [
+            "code",
+            "name",
+            "kind",
+            "target_profile",
+            "external_id_label",
+            "units",
+            "jobs",
+            "field_only",
+            "closes_on",
+        ]
+        labels = {"external_id_label": "Identifiant demandé par Pix (s'il y en a un)"}
+        help_texts = {
+            "name": "Le nom de la campagne dans Pix Orga.",
+            "target_profile": "Pour une campagne d'évaluation : le nom du profil cible ou du "
+            "parcours choisi dans Pix Orga.",
+            "external_id_label": "Par exemple « Matricule » : Pix le demande aux agents quand "
+            "ils rejoignent la campagne. Tremplin le rappelle dans les relances.",
+            "closes_on": "Facultatif. Elle figure dans les relances.",
+            **POPULATION_HELP,
+        }
+        widgets = {
+            **POPULATION_WIDGETS,
+            "closes_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["code"].widget.attrs.update(
+            {"autocapitalize": "characters", "spellcheck": "false", "autocomplete": "off"}
+        )
+        if self.instance.pk and self.instance.participations.exists():
+            # Imports are filed under this code and kind: they cannot change any more.
+            for name in ("code", "kind"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Fixé : des résultats sont déjà importés."
+
+    def clean_code(self):
+        code = self.cleaned_data["code"].strip().upper().replace(" ", "")
+        if not PIX_CAMPAIGN_CODE.fullmatch(code):
+            raise forms.ValidationError(
+                "Un code de campagne Pix a de 3 à 30 lettres et chiffres, sans espace "
+                "(par exemple ABCDEF123)."
+            )
+        return code
+
+
+class PixUploadForm(AccessibleFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Export CSV de Pix Orga",
+        help_text="Dans Pix Orga, ouvrez la campagne, onglet « Résultats » ou « Activité », "
+        "puis « Exporter les résultats ». Envoyez le fichier tel quel, sans l'ouvrir dans "
+        "Excel si possible.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.txt"}),
+    )
+    campaign = forms.ModelChoiceField(
+        label="Campagne",
+        queryset=PixCampaign.objects.none(),
+        required=False,
+        empty_label="Celle indiquée dans le fichier (colonne « Code »)",
+        help_text="Choisissez-la si le fichier n'a pas de colonne « Code » (exports d'avant 2021).",
+    )
+
+    def __init__(self, *args, oversize: int = 0, **kwargs):
+        self.oversize = oversize
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = PixCampaign.objects.order_by("code")
+        if oversize:
+            self.fields["file"].required = False
+
+    def clean_file(self):
+        limit = settings.TREMPLIN_IMPORT_MAX_BYTES
+        size = self.oversize or self.cleaned_data["file"].size
+        if size > limit:
+            raise forms.ValidationError(uploads.too_big_message(size, limit))
+        return self.cleaned_data["file"]
+
+
+class PixReviewForm(AccessibleFormMixin, forms.Form):
+    """HR's answer for one row of an export left without an agent."""
+
+    agent = forms.TypedChoiceField(
+        label="C'est l'agent",
+        coerce=int,
+        required=False,
+        empty_value=None,
+        widget=forms.RadioSelect,
+    )
+    matricule = forms.CharField(
+        label="Ou son matricule",
+        required=False,
+        max_length=30,
+        help_text="Si l'agent n'est pas proposé.",
+    )
+    everywhere = forms.BooleanField(
+        label="Retenir pour toutes les campagnes Pix",
+        required=False,
+        help_text="Sinon, seulement pour les prochains imports de cette campagne.",
+    )
+
+    def __init__(self, *args, candidates, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["agent"].choices = [
+            (a.pk, f"{a.full_name} — {a.matricule}, {a.unit or 'sans unité'}, {a.job or '—'}")
+            for a in candidates
+        ]
+        if candidates:
+            self.fields["agent"].widget.attrs["class"] = "form-check-input"
+        else:
+            del self.fields["agent"]
+
+    def clean(self):
+        data = super().clean()
+        matricule = (data.get("matricule") or "").strip()
+        chosen = data.get("agent")
+        if chosen and matricule:
+            self.add_error(
+                "matricule", "Choisissez un agent ou écrivez un matricule, pas les deux."
+            )
+            return data
+        if matricule:
+            found = list(
+                Agent.objects.present()
+                .filter(agent_scope_q(self.user), matricule__iexact=matricule)
+                .values_list("pk", flat=True)[:2]
+            )
+            if len(found) != 1:
+                self.add_error(
+                    "matricule",
+                    "Aucun agent présent de votre périmètre n'a ce matricule."
+                    if not found
+                    else "Plusieurs agents ont ce matricule : choisissez dans la liste.",
+                )
+                return data
+            data["agent_id"] = found[0]
+        elif chosen:
+            data["agent_id"] = chosen
+        else:
+            self.add_error(
+                "agent" if "agent" in self.fields else "matricule",
+                "Choisissez l'agent ou écrivez son matricule.",
+            )
+        return data
+
+
+PIX_STATUS_CHOICES = [
+    ("", "Tous"),
+    ("not_started", "Pas commencé"),
+    ("started", "Commencé, résultats pas envoyés"),
+    ("shared", "Résultats envoyés"),
+]
+
+
+class PixAgentFilterForm(UnitFilterMixin, AccessibleFormMixin, forms.Form):
+    q = forms.CharField(label="Nom ou matricule", required=False)
+    unit = _unit_field()
+    status = forms.ChoiceField(
+        label="Où en est l'agent", choices=PIX_STATUS_CHOICES, required=False
+    )
 
 
 # --- Admin: editing an item's text ------------------------------------------------------

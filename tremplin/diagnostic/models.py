@@ -66,8 +66,42 @@ class Item(models.Model):
         return sorted(set(answer)) == sorted(self.correct_keys)
 
 
+class TargetPopulation(models.Model):
+    """Who a campaign is meant for: units (with their sub-units), jobs, field agents only.
+    Nothing chosen means every present agent."""
+
+    units = models.ManyToManyField(
+        "organisation.OrgUnit", verbose_name="unités (et sous-unités)", blank=True, related_name="+"
+    )
+    jobs = models.ManyToManyField(
+        "organisation.Job", verbose_name="métiers", blank=True, related_name="+"
+    )
+    field_only = models.BooleanField("agents de terrain seulement", default=False)
+
+    class Meta:
+        abstract = True
+
+    def population(self):
+        """Agents present this campaign is meant for (before any role scoping)."""
+        from tremplin.organisation.enums import WorkKind
+        from tremplin.organisation.models import Agent
+
+        agents = Agent.objects.present()
+        units = list(self.units.all())
+        if units:
+            q = Q()
+            for unit in units:
+                q |= Q(unit__path__startswith=unit.path)
+            agents = agents.filter(q)
+        if self.jobs.exists():
+            agents = agents.filter(job__in=self.jobs.all())
+        if self.field_only:
+            agents = agents.filter(job__work_kind=WorkKind.FIELD)
+        return agents
+
+
 @audited()
-class Campaign(models.Model):
+class Campaign(TargetPopulation):
     """A diagnostic HR runs for a population: which competences, how precise, until when."""
 
     name = models.CharField("nom", max_length=200)
@@ -81,13 +115,6 @@ class Campaign(models.Model):
         help_text="Le diagnostic s'arrête quand chaque niveau est connu à cette précision près.",
     )
     max_items = models.PositiveSmallIntegerField("nombre maximum de questions", default=30)
-    units = models.ManyToManyField(
-        "organisation.OrgUnit", verbose_name="unités (et sous-unités)", blank=True, related_name="+"
-    )
-    jobs = models.ManyToManyField(
-        "organisation.Job", verbose_name="métiers", blank=True, related_name="+"
-    )
-    field_only = models.BooleanField("agents de terrain seulement", default=False)
     opens_on = models.DateField("ouverture")
     closes_on = models.DateField("clôture")
     status = models.CharField(
@@ -114,24 +141,6 @@ class Campaign(models.Model):
     def is_open(self) -> bool:
         today = timezone.localdate()
         return self.status == CampaignStatus.OPEN and self.opens_on <= today <= self.closes_on
-
-    def population(self):
-        """Agents present this campaign is meant for (before any role scoping)."""
-        from tremplin.organisation.enums import WorkKind
-        from tremplin.organisation.models import Agent
-
-        agents = Agent.objects.present()
-        units = list(self.units.all())
-        if units:
-            q = Q()
-            for unit in units:
-                q |= Q(unit__path__startswith=unit.path)
-            agents = agents.filter(q)
-        if self.jobs.exists():
-            agents = agents.filter(job__in=self.jobs.all())
-        if self.field_only:
-            agents = agents.filter(job__work_kind=WorkKind.FIELD)
-        return agents
 
 
 def new_participation_code() -> str:
@@ -240,18 +249,38 @@ class PixCampaignKind(models.TextChoices):
     PROFILES_COLLECTION = "profiles", "Collecte de profils"
 
 
-@audited()
-class PixCampaign(models.Model):
-    """A campaign HR runs on Pix Orga; created or updated by the import of its export."""
+PIX_CAMPAIGN_URL = "https://app.pix.fr/campagnes/{code}"
 
-    code = models.CharField("code de la campagne", max_length=30, unique=True)
+
+@audited()
+class PixCampaign(TargetPopulation):
+    """A campaign HR runs on Pix Orga: registered in Tremplin with its population (to
+    follow who started and shared, per unit, and remind the others), or created by the
+    first import of its export."""
+
+    code = models.CharField(
+        "code de la campagne",
+        max_length=30,
+        unique=True,
+        help_text="Le code que Pix Orga donne à la campagne, par exemple ABCDEF123.",
+    )
     name = models.CharField("nom", max_length=200, blank=True)
     kind = models.CharField("type", max_length=12, choices=PixCampaignKind.choices)
     target_profile = models.CharField("profil cible ou parcours", max_length=200, blank=True)
     external_id_label = models.CharField(
         "libellé de l'identifiant externe", max_length=100, blank=True
     )
+    closes_on = models.DateField("date limite pour les agents", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     created_at = models.DateTimeField("créée le", auto_now_add=True)
+    last_import_at = models.DateTimeField("dernier import", null=True, blank=True)
 
     class Meta:
         verbose_name = "campagne Pix"
@@ -261,13 +290,18 @@ class PixCampaign(models.Model):
     def __str__(self):
         return f"{self.code} {self.name}".strip()
 
+    @property
+    def link(self) -> str:
+        """Where an agent starts the campaign (Pix asks for the code otherwise)."""
+        return PIX_CAMPAIGN_URL.format(code=self.code)
+
 
 class PixParticipationQuerySet(models.QuerySet):
     def shared(self):
         return self.filter(shared=True)
 
     def to_review(self):
-        return self.filter(agent__isnull=True)
+        return self.filter(agent__isnull=True, dismissed=False)
 
 
 class PixParticipation(models.Model):
@@ -297,6 +331,11 @@ class PixParticipation(models.Model):
     shared_on = models.DateField("partagé le", null=True, blank=True)
     values = models.JSONField("résultats bruts", default=dict, blank=True)
     line = models.PositiveIntegerField("ligne du fichier")
+    dismissed = models.BooleanField(
+        "écartée",
+        default=False,
+        help_text="Personne qui n'est pas un agent de la collectivité (stagiaire, test…).",
+    )
     imported_at = models.DateTimeField("importée le", auto_now=True)
 
     objects = PixParticipationQuerySet.as_manager()
@@ -359,3 +398,35 @@ class PixMatch(models.Model):
 
     def __str__(self):
         return f"{self.key} → {self.agent}"
+
+
+class PixReminder(models.Model):
+    """A reminder Tremplin sent (email) or printed (letter) to an agent of a Pix campaign's
+    population who had not started it. Written in bulk, audited with record_many."""
+
+    campaign = models.ForeignKey(PixCampaign, on_delete=models.CASCADE, related_name="reminders")
+    agent = models.ForeignKey(
+        "organisation.Agent",
+        verbose_name="agent",
+        on_delete=models.CASCADE,
+        related_name="pix_reminders",
+    )
+    channel = models.CharField("moyen", max_length=10, choices=InviteChannel.choices)
+    sent_at = models.DateTimeField("relancé le")
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="relancé par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    emailed = models.BooleanField("courriel parti", default=False)
+
+    class Meta:
+        verbose_name = "relance Pix"
+        verbose_name_plural = "relances Pix"
+        ordering = ["-sent_at"]
+        indexes = [models.Index(fields=["campaign", "agent"])]
+
+    def __str__(self):
+        return f"{self.campaign.code} → {self.agent} ({self.sent_at:%d/%m/%Y})"

@@ -201,6 +201,7 @@ class Plan:
             "matched": self.count("memory", "external_id", "name"),
             "ambiguous": self.count("ambiguous"),
             "unmatched": self.count("unmatched"),
+            "out_of_scope": self.count("out_of_scope"),
             "new_participations": self.new_participations,
             "changed_participations": self.changed_participations,
             "evidence": len(self.evidence),
@@ -618,7 +619,10 @@ def _agent_index():
     return by_matricule, by_email, by_name, set(present.values_list("pk", flat=True))
 
 
-def match_rows(plan: Plan, campaign: PixCampaign | None) -> None:
+def match_rows(plan: Plan, campaign: PixCampaign | None, allowed: set[int] | None = None) -> None:
+    """Finds each row's agent (module docstring). With `allowed` (the agents an importer
+    limited to part of the collectivité may touch), a row whose agent is outside it stays
+    without an agent, counted as "out_of_scope": someone with the whole scope links it."""
     by_matricule, by_email, by_name, present = _agent_index()
     memory = dict(PixMatch.objects.filter(campaign__isnull=True).values_list("key", "agent_id"))
     if campaign is not None:
@@ -644,6 +648,10 @@ def match_rows(plan: Plan, campaign: PixCampaign | None) -> None:
         else:
             row.match = "ambiguous" if found else "unmatched"
             row.candidates = len(found)
+    if allowed is not None:
+        for row in plan.rows:
+            if row.agent_id is not None and row.agent_id not in allowed:
+                row.agent_id, row.match = None, "out_of_scope"
 
 
 def evidence_of(row: Row, kind: str, code: str, participation=None) -> list[EvidenceInput]:
@@ -714,8 +722,9 @@ def _row_fields(row: Row) -> dict:
     }
 
 
-def preview(plan: Plan) -> Plan:
-    """Matches the rows and counts what applying would write; writes nothing."""
+def preview(plan: Plan, allowed: set[int] | None = None) -> Plan:
+    """Matches the rows and counts what applying would write; writes nothing. `allowed`:
+    see match_rows."""
     if not plan.ok:
         return plan
     campaign = PixCampaign.objects.filter(code=plan.code).first()
@@ -727,7 +736,7 @@ def preview(plan: Plan) -> Plan:
             f"« {campaign.get_kind_display()} » : ce fichier est d'un autre type.",
         )
         return plan
-    match_rows(plan, campaign)
+    match_rows(plan, campaign, allowed)
     existing = {}
     if campaign is not None:
         existing = {(p.person_key, p.occurrence): p for p in campaign.participations.all()}
@@ -852,9 +861,16 @@ def apply(plan: Plan) -> dict[str, int]:
     }
 
 
-def import_file(data: bytes, *, filename: str = "", campaign_code: str = "", wet: bool = False):
+def import_file(
+    data: bytes,
+    *,
+    filename: str = "",
+    campaign_code: str = "",
+    wet: bool = False,
+    allowed: set[int] | None = None,
+):
     """parse → preview → apply when `wet` and the file has no error. Returns (plan, result)."""
-    plan = preview(parse(data, filename, campaign_code))
+    plan = preview(parse(data, filename, campaign_code), allowed)
     result = None
     if wet and plan.ok:
         result = apply(plan)

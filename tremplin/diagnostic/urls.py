@@ -4,4 +4,5 @@ app_name = "diagnostic"
 urlpatterns = [
     path("", include("tremplin.diagnostic.urls_agent")),
     path("campagnes/", include("tremplin.diagnostic.urls_hr")),
+    path("pix/", include("tremplin.diagnostic.urls_pix")),
 ]
