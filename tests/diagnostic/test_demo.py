@@ -5,7 +5,7 @@ from django.core.management import call_command
 
 from tremplin.competences.enums import EvidenceSource
 from tremplin.competences.models import Evidence
-from tremplin.diagnostic.models import Campaign, Item, Participation
+from tremplin.diagnostic.models import Campaign, Item, Participation, PixCampaign
 
 
 @pytest.mark.django_db
@@ -27,3 +27,18 @@ def test_the_demo_has_an_open_campaign_the_agent_can_take(settings):
             origin_id=str(participation.attempt.pk),
         )
         assert from_this_diagnostic.count() == 16
+
+
+@pytest.mark.django_db
+def test_the_demo_has_an_imported_pix_campaign_with_rows_to_review():
+    call_command("seed_demo", agents=400, seed=3, stdout=io.StringIO(), stderr=io.StringIO())
+    campaign = PixCampaign.objects.get()
+    population = campaign.population().count()
+    assert population > 0 and campaign.last_import_at is not None
+    linked = campaign.participations.filter(agent__isnull=False)
+    assert 0.4 * population < linked.count() < 0.8 * population + 1
+    assert campaign.participations.to_review().count() >= 1
+    shared = linked.filter(shared=True).first()
+    assert Evidence.objects.filter(agent=shared.agent, source=EvidenceSource.PIX).exists()
+    # The demo agent's own page has a Pix test to show.
+    assert campaign.participations.filter(agent__user__username="agent", shared=True).exists()

@@ -1,6 +1,8 @@
 """Demo data for the diagnostic: the item bank, an open campaign for field agents with
 their invitations, and a few diagnostics already taken (so that the participation and
-bank statistics pages show something). Reproducible for a given seed."""
+bank statistics pages show something); a Pix profiles collection for two directions,
+imported from an export written as Pix Orga writes it, with a few rows to review.
+Reproducible for a given seed."""
 
 import datetime as dt
 import random
@@ -14,7 +16,17 @@ from . import adapter
 from .bank_loader import load_bank
 from .campaigns import channel_for
 from .enums import CampaignStatus, ItemKind
-from .models import Attempt, Campaign, Participation, Response
+from .models import (
+    Attempt,
+    Campaign,
+    Participation,
+    PixCampaign,
+    PixCampaignKind,
+    PixMatch,
+    PixParticipation,
+    PixReminder,
+    Response,
+)
 
 CAMPAIGN_NAME = "Diagnostic numérique 2026 — agents de terrain"
 # One invited agent in 180 has already taken the diagnostic (24 in the 6,000-agent demo);
@@ -80,13 +92,118 @@ def seed(*, seed: int = 1, today: dt.date | None = None, demo_agent=None) -> dic
                 answer=_answer_for(item, knows),
             )
             attempt.refresh_from_db()
-    return {"items": bank["total"], "invited": len(agents), "taken": count}
+    pix = seed_pix(seed=seed, today=today, demo_agent=demo_agent)
+    return {"items": bank["total"], "invited": len(agents), "taken": count, **pix}
+
+
+PIX_CODE = "DEMOPROF26"
+PIX_NAME = "Profils numériques 2026"
+PIX_DIRECTIONS = 2  # the population: the first directions by name
+PIX_STARTED = 0.6  # of the population, found in the export
+PIX_SHARED = 0.85  # of those, results sent
+PIX_TYPO = 0.04  # matricule mistyped in Pix: found again by name
+
+
+def profiles_export(code: str, name: str, rows, competences) -> bytes:
+    """A profiles-collection export as Pix Orga writes it (UTF-8 BOM, `;`, quoted text,
+    a `Matricule` external id). rows: (last name, first name, matricule, share date or
+    None when not shared, pix per competence). Used by the demo and bench/pix_import.py."""
+    headers = [
+        "Nom de l'organisation",
+        "ID Campagne",
+        "Code",
+        "Nom de la campagne",
+        "Nom du Participant",
+        "Prénom du Participant",
+        "Matricule",
+        "Envoi (O/N)",
+        "Date de l'envoi (Europe/Paris)",
+        "Nombre de pix total",
+        "Certifiable (O/N)",
+        "Nombre de compétences certifiables",
+    ]
+    for competence in competences:
+        headers += [
+            f"Niveau pour la compétence {competence.name}",
+            f"Nombre de pix pour la compétence {competence.name}",
+        ]
+    lines = [";".join(f'"{h}"' for h in headers)]
+    for last, first, matricule, shared_on, pix in rows:
+        start = ["Collectivité", "91234", code, name, last, first, matricule]
+        if shared_on is None:
+            cells = [*start, "Non", "NA", "NA", "NA", "NA"] + ["NA", "NA"] * len(competences)
+        else:
+            cells = [*start, "Oui", f"{shared_on:%d/%m/%Y} 10:{len(last) % 60:02d}"]
+            cells += [str(sum(pix)), "Non", str(sum(1 for p in pix if p >= 8))]
+            for p in pix:
+                cells += [str(min(p // 8, 8)), str(p)]
+        lines.append(";".join(c if c.isdigit() else f'"{c}"' for c in cells))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+
+
+def seed_pix(*, seed: int = 1, today: dt.date, demo_agent=None) -> dict[str, int]:
+    """A declared Pix campaign for two directions and the import of its export."""
+    from tremplin.organisation.enums import UnitKind
+    from tremplin.organisation.models import OrgUnit
+
+    from . import pix_import
+
+    rng = random.Random(f"pix-{seed}")
+    campaign = PixCampaign.objects.create(
+        code=PIX_CODE,
+        name=PIX_NAME,
+        kind=PixCampaignKind.PROFILES_COLLECTION,
+        external_id_label="Matricule",
+        closes_on=today + dt.timedelta(days=45),
+    )
+    directions = list(OrgUnit.objects.filter(kind=UnitKind.DIRECTION).order_by("name"))
+    campaign.units.set(directions[:PIX_DIRECTIONS])
+    population = list(campaign.population().order_by("pk"))
+    competences = list(Competence.objects.crcn().order_by("code"))
+    rows = []
+    started = [a for a in population if rng.random() < PIX_STARTED]
+    if demo_agent is not None and demo_agent not in started:
+        started.append(demo_agent)  # so that the agent's own page shows a Pix test
+    for agent in started:
+        matricule = agent.matricule
+        if rng.random() < PIX_TYPO:
+            matricule = matricule[:-1] + str((int(matricule[-1]) + 1) % 10)
+        shared_on = None
+        pix = []
+        if rng.random() < PIX_SHARED or agent == demo_agent:
+            shared_on = today - dt.timedelta(days=rng.randint(1, 40))
+            ability = rng.gauss(3.0, 1.0)
+            pix = [max(0, int(rng.gauss(ability * 8, 6))) for _ in competences]
+        rows.append((agent.last_name, agent.first_name, matricule, shared_on, pix))
+    # People HR will have to look at: a trainee unknown to the SIRH, a mistyped name.
+    rows.append(("STAGIAIRE", "Léa", "", today - dt.timedelta(days=3), [12] * len(competences)))
+    if population:
+        other = population[len(population) // 2]
+        rows.append((other.last_name + "E", other.first_name, "", None, []))
+    plan, _result = pix_import.import_file(
+        profiles_export(PIX_CODE, PIX_NAME, rows, competences), filename="demo.csv", wet=True
+    )
+    campaign.refresh_from_db()
+    campaign.last_import_at = timezone.now()
+    campaign.save(update_fields=["last_import_at"])
+    return {
+        "pix_population": len(population),
+        "pix_rows": len(rows),
+        "pix_shared": plan.counts["shared"],
+        "pix_to_review": campaign.participations.to_review().count(),
+    }
 
 
 def wipe() -> None:
     """Empties the campaigns and what hangs from them (not the item bank), before
     seed_demo --reset deletes the agents."""
     tables = (
+        PixReminder,
+        PixMatch,
+        PixParticipation,
+        PixCampaign.units.through,
+        PixCampaign.jobs.through,
+        PixCampaign,
         Response,
         Attempt,
         Participation,

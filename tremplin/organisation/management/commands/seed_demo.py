@@ -149,6 +149,11 @@ class Command(BaseCommand):
             f"Diagnostic : {taken['items']} questions, {_french_number(taken['invited'])} agents "
             f"de terrain invités, {taken['taken']} diagnostics déjà passés."
         )
+        self.say(
+            f"Pix : campagne de {_french_number(taken['pix_population'])} agents, "
+            f"{_french_number(taken['pix_rows'])} lignes importées dont "
+            f"{_french_number(taken['pix_shared'])} partagées, {taken['pix_to_review']} à vérifier."
+        )
         for username in summary["skipped_users"]:
             self.stderr.write(
                 f"L'identifiant « {username} » existait déjà : il n'a pas été modifié."
