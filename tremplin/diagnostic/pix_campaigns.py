@@ -93,7 +93,9 @@ def figures_by_unit(campaign: PixCampaign, user, unit: OrgUnit | None = None) ->
         )
         .order_by()
     )
-    return unit_table(user, {row["unit_id"]: row for row in per_unit}, UnitPix, unit)
+    return unit_table(
+        user, {row["unit_id"]: row for row in per_unit}, UnitPix, unit, hide_empty=True
+    )
 
 
 @dataclass

@@ -36,6 +36,10 @@ class UnitRow:
         for name in self.FIGURES:
             setattr(self, name, getattr(self, name) + sign * getattr(other, name))
 
+    @property
+    def is_empty(self) -> bool:
+        return not any(getattr(self, name) for name in self.FIGURES)
+
     def add_counts(self, counts: dict) -> None:
         for name in self.FIGURES:
             setattr(self, name, getattr(self, name) + (counts.get(name) or 0))
@@ -49,11 +53,17 @@ class UnitTable:
 
 
 def unit_table(
-    user, direct: dict, row_class: type[UnitRow], unit: OrgUnit | None = None
+    user,
+    direct: dict,
+    row_class: type[UnitRow],
+    unit: OrgUnit | None = None,
+    *,
+    hide_empty: bool = False,
 ) -> UnitTable:
     """`direct` maps a unit id (or None) to the counts of agents directly in it, already
     limited to the user's counting scope. Each unit the user sees gets its subtree's sums;
-    the table shows the top units (or `unit`) with their direct sub-units."""
+    the table shows the top units (or `unit`) with their direct sub-units. `hide_empty`
+    leaves out the units whose figures are all zero (a campaign for two directions)."""
     units = list(
         OrgUnit.objects.visible_to(user).only("pk", "name", "kind", "parent_id", "path", "depth")
     )
@@ -69,7 +79,7 @@ def unit_table(
     units.sort(key=lambda u: (u.name.casefold(), u.pk))
     for u in units:
         parent = nodes.get(u.parent_id)
-        if parent is not None:
+        if parent is not None and not (hide_empty and nodes[u.pk].is_empty):
             parent.children.append(nodes[u.pk])
     total = row_class(None, TOTAL_LABEL)
     for counts in direct.values():
@@ -77,7 +87,11 @@ def unit_table(
     if unit is not None and unit.pk in nodes:
         groups = [nodes[unit.pk]]
     else:
-        groups = [nodes[u.pk] for u in units if u.parent_id not in nodes]
+        groups = [
+            nodes[u.pk]
+            for u in units
+            if u.parent_id not in nodes and not (hide_empty and nodes[u.pk].is_empty)
+        ]
     elsewhere = row_class(None, ELSEWHERE_LABEL)
     if unit is None:
         elsewhere.add(total)
