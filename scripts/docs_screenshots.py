@@ -22,6 +22,8 @@ SHOTS = [
     ("rh", "/competences/", "competences-carte", 1280),
     ("rh", "/diagnostic/campagnes/", "diagnostic-campagnes", 1280),
     ("agent", "/", "agent-telephone", 360),
+    # A page reached by a link whose id is not known in advance: (…, link text to follow).
+    ("rh", "/diagnostic/pix/", "pix-campagne", 1280, "DEMOPROF26"),
 ]
 
 
@@ -32,7 +34,7 @@ def main():
             executable_path="/usr/bin/chromium",
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
-        for username, path, name, width in SHOTS:
+        for username, path, name, width, *follow in SHOTS:
             context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
             page = context.new_page()
             page.goto(f"{BASE}/compte/connexion/")
@@ -40,6 +42,9 @@ def main():
             page.get_by_label("Mot de passe ou code personnel").fill(PASSWORD)
             page.get_by_role("button", name="Se connecter").click()
             page.goto(f"{BASE}{path}")
+            if follow:
+                page.get_by_role("link", name=follow[0]).click()
+                page.wait_for_load_state()
             page.screenshot(path=str(OUT / f"{name}.png"), full_page=width < 400)
             context.close()
             print(OUT / f"{name}.png")
