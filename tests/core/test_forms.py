@@ -52,3 +52,15 @@ def test_shared_templates_leak_no_comment_text():
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             if "{#" in line:
                 assert "#}" in line, f"{path}:{number}"
+
+
+def test_an_error_added_after_validation_is_tied_to_its_field_too():
+    # Views add errors after is_valid() (a file refused by the import): the field must
+    # still point screen readers at the message core/_field.html writes (<id>-erreur).
+    form = Form({"colour": "c"})
+    assert form.is_valid()
+    form.add_error("colour", "Ce fichier ne vient pas de Pix Orga.")
+    html = str(form["colour"])
+    assert 'aria-invalid="true"' in html
+    assert 'aria-describedby="id_colour-erreur"' in html
+    assert html.count("is-invalid") == 1

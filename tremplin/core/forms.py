@@ -48,15 +48,20 @@ class AccessibleFormMixin:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 
-    def full_clean(self):
-        super().full_clean()
-        for name in self.errors:
+    def add_error(self, field, error):
+        """Every error, from validation or added by a view afterwards, marks its field."""
+        super().add_error(field, error)
+        for name in self._errors or {}:
             if name in self.fields:
-                bound = self[name]
-                described = [f"{bound.auto_id}-erreur"]
-                if self.fields[name].help_text:
-                    described.append(f"{bound.auto_id}_helptext")
-                attrs = self.fields[name].widget.attrs
-                attrs["aria-invalid"] = "true"
-                attrs["aria-describedby"] = " ".join(described)
-                attrs["class"] = f"{attrs.get('class', '')} is-invalid"
+                self._mark_invalid(name)
+
+    def _mark_invalid(self, name: str) -> None:
+        bound = self[name]
+        described = [f"{bound.auto_id}-erreur"]
+        if self.fields[name].help_text:
+            described.append(f"{bound.auto_id}_helptext")
+        attrs = self.fields[name].widget.attrs
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = " ".join(described)
+        if "is-invalid" not in attrs.get("class", "").split():
+            attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()

@@ -289,7 +289,7 @@ class PixUploadForm(AccessibleFormMixin, forms.Form):
         label="Campagne",
         queryset=PixCampaign.objects.none(),
         required=False,
-        empty_label="Celle indiquée dans le fichier (colonne « Code »)",
+        empty_label="Celle du fichier (colonne « Code »)",
         help_text="Choisissez-la si le fichier n'a pas de colonne « Code » (exports d'avant 2021).",
     )
 
