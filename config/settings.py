@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tremplin.organisation",
     "tremplin.competences",
     "tremplin.diagnostic",
+    "tremplin.training",
 ]
 
 MIDDLEWARE = [

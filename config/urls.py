@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("tremplin.organisation.urls")),
     path("", include("tremplin.competences.urls")),
     path("diagnostic/", include("tremplin.diagnostic.urls")),
+    path("formation/", include("tremplin.training.urls")),
     path("admin/", admin.site.urls),
 ]
 

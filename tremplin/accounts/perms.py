@@ -152,3 +152,79 @@ def can_list_diagnostic_participants(user) -> bool:
 
 def can_view_item_bank_stats(user) -> bool:
     return _is(user, Role.HR, Role.ADMIN)
+
+
+# --- Training: catalogue, goals, segments, pathways -------------------------------------------
+
+
+def can_open_training(user) -> bool:
+    """The training hub: anyone who may open one of its pages."""
+    return (
+        can_view_catalogue(user)
+        or can_list_pathways(user)
+        or can_view_goals(user)
+        or can_view_segments(user)
+    )
+
+
+def can_view_catalogue(user) -> bool:
+    """The modules and what they bring: staff who build or follow pathways."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.ADVISOR, Role.MOBILITY, Role.DIRECTION)
+
+
+def can_edit_catalogue(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_view_goals(user) -> bool:
+    """Coverage goals and where they stand: figures, so the direction too."""
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.DIRECTION)
+
+
+def can_edit_goals(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_view_segments(user) -> bool:
+    """Fragility segments and their counts per unit (figures only)."""
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.DIRECTION)
+
+
+def can_edit_segments(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_list_pathways(user) -> bool:
+    """Nominative lists of pathways, within the scope."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER, Role.ADVISOR, Role.MOBILITY)
+
+
+def can_view_pathway(user, agent) -> bool:
+    if getattr(user, "agent_id", None) == agent.pk:
+        return True
+    return can_list_pathways(user) and can_view_agent(user, agent)
+
+
+def can_generate_pathways(user) -> bool:
+    """(Re)compute pathways, apply templates, generate for a population."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_edit_pathway(user, agent) -> bool:
+    """Add, remove, reorder steps: HR within scope, advisors who coach the agent."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR) and can_view_agent(user, agent)
+
+
+def can_validate_pathway_any(user) -> bool:
+    """Whether the user validates pathways at all (bulk validation on the list)."""
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER)
+
+
+def can_validate_pathway(user, agent) -> bool:
+    """Validating steps: the agent's managers (their scope) and HR; nobody validates their
+    own pathway."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER) and can_view_agent(user, agent)

@@ -92,7 +92,7 @@ def seed(*, seed: int = 1, today: dt.date | None = None, demo_agent=None) -> dic
                 answer=_answer_for(item, knows),
             )
             attempt.refresh_from_db()
-    pix = seed_pix(seed=seed, today=today, demo_agent=demo_agent)
+    pix = seed_pix(seed=seed, today=today)
     return {"items": bank["total"], "invited": len(agents), "taken": count, **pix}
 
 
@@ -141,9 +141,9 @@ def profiles_export(code: str, name: str, rows, competences) -> bytes:
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
 
 
-def seed_pix(*, seed: int = 1, today: dt.date, demo_agent=None) -> dict[str, int]:
+def seed_pix(*, seed: int = 1, today: dt.date) -> dict[str, int]:
     """A declared Pix campaign for two directions and the import of its export."""
-    from tremplin.organisation.enums import UnitKind
+    from tremplin.organisation.enums import UnitKind, WorkKind
     from tremplin.organisation.models import OrgUnit
 
     from . import pix_import
@@ -158,19 +158,23 @@ def seed_pix(*, seed: int = 1, today: dt.date, demo_agent=None) -> dict[str, int
     )
     directions = list(OrgUnit.objects.filter(kind=UnitKind.DIRECTION).order_by("name"))
     campaign.units.set(directions[:PIX_DIRECTIONS])
-    population = list(campaign.population().order_by("pk"))
+    population = list(campaign.population().select_related("job").order_by("pk"))
     competences = list(Competence.objects.crcn().order_by("code"))
     rows = []
-    started = [a for a in population if rng.random() < PIX_STARTED]
-    if demo_agent is not None and demo_agent not in started:
-        started.append(demo_agent)  # so that the agent's own page shows a Pix test
+    # Pix is for the agents closer to digital: in these directions, office agents start
+    # it; field agents (care homes, sports grounds) wait for the reminder or a diagnostic.
+    started = [
+        a
+        for a in population
+        if a.job is not None and a.job.work_kind == WorkKind.OFFICE and rng.random() < PIX_STARTED
+    ]
     for agent in started:
         matricule = agent.matricule
         if rng.random() < PIX_TYPO:
             matricule = matricule[:-1] + str((int(matricule[-1]) + 1) % 10)
         shared_on = None
         pix = []
-        if rng.random() < PIX_SHARED or agent == demo_agent:
+        if rng.random() < PIX_SHARED:
             shared_on = today - dt.timedelta(days=rng.randint(1, 40))
             ability = rng.gauss(3.0, 1.0)
             pix = [max(0, int(rng.gauss(ability * 8, 6))) for _ in competences]
@@ -178,7 +182,7 @@ def seed_pix(*, seed: int = 1, today: dt.date, demo_agent=None) -> dict[str, int
     # People HR will have to look at: a trainee unknown to the SIRH, a mistyped name.
     rows.append(("STAGIAIRE", "Léa", "", today - dt.timedelta(days=3), [12] * len(competences)))
     if population:
-        other = population[len(population) // 2]
+        other = started[len(started) // 2] if started else population[0]
         rows.append((other.last_name + "E", other.first_name, "", None, []))
     plan, _result = pix_import.import_file(
         profiles_export(PIX_CODE, PIX_NAME, rows, competences), filename="demo.csv", wet=True

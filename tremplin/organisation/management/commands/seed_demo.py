@@ -10,6 +10,7 @@ import time
 from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
+from django.utils import timezone
 from tqdm import tqdm
 
 from tremplin.accounts.enums import Role
@@ -28,6 +29,7 @@ from tremplin.organisation.models import (
     OrgUnit,
     Site,
 )
+from tremplin.training import demo as training_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
 WORKFORCE_MODELS = (Agent, Employer, OrgUnit, Site, Job)
@@ -118,6 +120,8 @@ class Command(BaseCommand):
             summary["diagnostic"] = diagnostic_demo.seed(
                 seed=seed, demo_agent=Agent.objects.filter(pk=demo_agent).first()
             )
+            self.say("Formation : catalogue, objectifs, parcours…")
+            summary["training"] = training_demo.seed(seed=seed, today=timezone.localdate())
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -154,6 +158,14 @@ class Command(BaseCommand):
             f"{_french_number(taken['pix_rows'])} lignes importées dont "
             f"{_french_number(taken['pix_shared'])} partagées, {taken['pix_to_review']} à vérifier."
         )
+        if summary["training"]:
+            self.say(
+                "Formation : "
+                + ", ".join(
+                    f"{_french_number(n)} {what}" for what, n in summary["training"].items()
+                )
+                + "."
+            )
         for username in summary["skipped_users"]:
             self.stderr.write(
                 f"L'identifiant « {username} » existait déjà : il n'a pas été modifié."
@@ -184,6 +196,7 @@ class Command(BaseCommand):
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
+        training_demo.wipe()
         diagnostic_demo.wipe()
         competences_demo.wipe()
         if _referenced_elsewhere(Agent, DigitalIdentity):
