@@ -491,3 +491,35 @@ def test_dismissed_rows_leave_the_review(ambiguous, client):
     entry = AuditEntry.objects.filter(target_type="diagnostic.pixparticipation").latest("pk")
     assert entry.changes == {"dismissed": [False, True]}
     assert re.search(r"écartée", entry.summary)
+
+
+@pytest.mark.django_db
+def test_a_fragility_segment_narrows_the_population(world, client):
+    from tremplin.organisation.enums import IdentityStatus
+    from tremplin.organisation.models import DigitalIdentity
+    from tremplin.training.models import FragilitySegment
+
+    segment = FragilitySegment.objects.create(name="Sans compte", no_active_identity=True)
+    with_account = world.agents[("Équipe A1a", "ville")]
+    DigitalIdentity.objects.update_or_create(
+        agent=with_account, defaults={"status": IdentityStatus.ACTIVE, "login": "a.a"}
+    )
+    client.force_login(world.users[Role.ADMIN])
+    client.post(
+        reverse("diagnostic:pix_create"),
+        {
+            "code": "SEGMENT1",
+            "kind": PixCampaignKind.PROFILES_COLLECTION,
+            "units": [world.dir_a.pk],
+            "segment": segment.pk,
+        },
+    )
+    campaign = PixCampaign.objects.get(code="SEGMENT1")
+    assert campaign.segment == segment
+    population = set(campaign.population())
+    assert with_account not in population
+    assert population == {a for (unit, _e), a in world.agents.items() if unit != "Direction B"} - {
+        with_account
+    }
+    page = client.get(reverse("diagnostic:pix_detail", args=[campaign.pk])).content.decode()
+    assert "Seulement le groupe « Sans compte »" in page

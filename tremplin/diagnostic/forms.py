@@ -7,6 +7,7 @@ from tremplin.competences.models import Competence
 from tremplin.core import uploads
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.organisation.models import Agent, Job, OrgUnit
+from tremplin.training.models import FragilitySegment
 
 from .enums import InviteChannel, ItemKind
 from .models import Campaign, Item, PixCampaign
@@ -33,6 +34,8 @@ POPULATION_HELP = {
     "units": "Laissez vide pour toute la collectivité. Plusieurs choix : touche Ctrl "
     "(ou Cmd) en cliquant.",
     "jobs": "Laissez vide pour tous les métiers.",
+    "segment": "Facultatif : seulement les agents de ce groupe (Formation › Agents éloignés "
+    "du numérique).",
 }
 POPULATION_WIDGETS = {
     "units": forms.SelectMultiple(attrs={"size": 8}),
@@ -57,6 +60,8 @@ class PopulationFieldsMixin:
                 "Plusieurs choix : touche Ctrl (ou Cmd) en cliquant."
             )
         self.fields["jobs"].queryset = Job.objects.only("pk", "title")
+        self.fields["segment"].queryset = FragilitySegment.objects.filter(active=True)
+        self.fields["segment"].empty_label = "Aucun : tous les agents choisis ci-dessus"
 
 
 class CampaignForm(PopulationFieldsMixin, AccessibleFormMixin, forms.ModelForm):
@@ -82,6 +87,7 @@ class CampaignForm(PopulationFieldsMixin, AccessibleFormMixin, forms.ModelForm):
             "units",
             "jobs",
             "field_only",
+            "segment",
             "opens_on",
             "closes_on",
         ]
@@ -239,6 +245,7 @@ class PixCampaignForm(PopulationFieldsMixin, AccessibleFormMixin, forms.ModelFor
             "units",
             "jobs",
             "field_only",
+            "segment",
             "closes_on",
         ]
         labels = {"external_id_label": "Identifiant demandé par Pix (s'il y en a un)"}

@@ -67,8 +67,9 @@ class Item(models.Model):
 
 
 class TargetPopulation(models.Model):
-    """Who a campaign is meant for: units (with their sub-units), jobs, field agents only.
-    Nothing chosen means every present agent."""
+    """Who a campaign is meant for: units (with their sub-units), jobs, field agents only,
+    a fragility segment; each choice narrows the others. Nothing chosen means every
+    present agent."""
 
     units = models.ManyToManyField(
         "organisation.OrgUnit", verbose_name="unités (et sous-unités)", blank=True, related_name="+"
@@ -77,6 +78,14 @@ class TargetPopulation(models.Model):
         "organisation.Job", verbose_name="métiers", blank=True, related_name="+"
     )
     field_only = models.BooleanField("agents de terrain seulement", default=False)
+    segment = models.ForeignKey(
+        "training.FragilitySegment",
+        verbose_name="groupe d'agents éloignés du numérique",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         abstract = True
@@ -97,6 +106,10 @@ class TargetPopulation(models.Model):
             agents = agents.filter(job__in=self.jobs.all())
         if self.field_only:
             agents = agents.filter(job__work_kind=WorkKind.FIELD)
+        if self.segment_id:
+            from tremplin.training.segments import segment_q
+
+            agents = agents.filter(segment_q(self.segment))
         return agents
 
 
