@@ -24,6 +24,8 @@ SHOTS = [
     ("agent", "/", "agent-telephone", 360),
     # A page reached by a link whose id is not known in advance: (…, link text to follow).
     ("rh", "/diagnostic/pix/", "pix-campagne", 1280, "DEMOPROF26"),
+    ("rh", "/formation/objectifs/", "formation-objectifs", 1280),
+    ("agent", "/formation/parcours/mon-parcours/", "agent-parcours-telephone", 360),
 ]
 
 

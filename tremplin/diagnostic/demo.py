@@ -98,7 +98,7 @@ def seed(*, seed: int = 1, today: dt.date | None = None, demo_agent=None) -> dic
 
 PIX_CODE = "DEMOPROF26"
 PIX_NAME = "Profils numériques 2026"
-PIX_DIRECTIONS = 2  # the population: the first directions by name
+PIX_DIRECTIONS = 2  # the population: the directions with the most office agents
 PIX_STARTED = 0.6  # of the population, found in the export
 PIX_SHARED = 0.85  # of those, results sent
 PIX_TYPO = 0.04  # matricule mistyped in Pix: found again by name
@@ -144,7 +144,7 @@ def profiles_export(code: str, name: str, rows, competences) -> bytes:
 def seed_pix(*, seed: int = 1, today: dt.date) -> dict[str, int]:
     """A declared Pix campaign for two directions and the import of its export."""
     from tremplin.organisation.enums import UnitKind, WorkKind
-    from tremplin.organisation.models import OrgUnit
+    from tremplin.organisation.models import Agent, OrgUnit
 
     from . import pix_import
 
@@ -156,7 +156,13 @@ def seed_pix(*, seed: int = 1, today: dt.date) -> dict[str, int]:
         external_id_label="Matricule",
         closes_on=today + dt.timedelta(days=45),
     )
-    directions = list(OrgUnit.objects.filter(kind=UnitKind.DIRECTION).order_by("name"))
+    # The directions with the most office agents: Pix is for the agents closer to digital.
+    directions = sorted(
+        OrgUnit.objects.filter(kind=UnitKind.DIRECTION).order_by("name"),
+        key=lambda d: -Agent.objects.present()
+        .filter(unit__path__startswith=d.path, job__work_kind=WorkKind.OFFICE)
+        .count(),
+    )
     campaign.units.set(directions[:PIX_DIRECTIONS])
     population = list(campaign.population().select_related("job").order_by("pk"))
     competences = list(Competence.objects.crcn().order_by("code"))
