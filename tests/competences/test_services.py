@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from tests.competences.helpers import DAY, measure
+from tests.competences.helpers import DAY, audited_evidence, measure
 from tests.factories import AgentFactory
 from tremplin.competences.enums import EvidenceSource
 from tremplin.competences.models import Competence, Evidence, ProfileEntry, ProfileHistory
@@ -134,8 +134,8 @@ def test_bulk_recording_for_imports(agent):
     assert entry(other, "1.1").level == Decimal("6.00")
     # The agent's 1.1 changed (one more observation, narrower uncertainty): history kept.
     assert ProfileHistory.objects.filter(agent=agent, competence__code="1.1").count() == 1
-    # One audit entry per evidence, bulk or not.
-    assert AuditEntry.objects.filter(target_type="competences.evidence").count() == 4
+    # Every evidence is audited, bulk or not.
+    assert set(audited_evidence()) == set(Evidence.objects.values_list("pk", flat=True))
     assert Evidence.objects.get(origin_label="Campagne X").level == 1
 
 
@@ -194,10 +194,13 @@ def test_bulk_audit_entries_and_profiles_match_the_one_by_one_path(agent, world)
                 for code, level, source, sd, origin, label, note in observations
             ]
         )
+    audited = audited_evidence()
     for evidence in Evidence.objects.filter(agent=other):
-        logged = AuditEntry.objects.get(target_type="competences.evidence", target_id=evidence.pk)
+        logged, changes = audited[evidence.pk]
+        # Three sources: three batches of one observation, each saying what one entry would.
+        assert logged.target_id == str(evidence.pk)
         assert logged.summary == str(evidence)
-        assert logged.changes == diff(None, snapshot(evidence))
+        assert changes == diff(None, snapshot(evidence))
         assert logged.actor == advisor
     fields = ["competence_id", "level", "sd", "measured_on", "evidence_count", "main_source"]
     assert list(ProfileEntry.objects.filter(agent=other).values_list(*fields)) == list(
@@ -205,3 +208,42 @@ def test_bulk_audit_entries_and_profiles_match_the_one_by_one_path(agent, world)
     )
     # One recomputation for the whole batch: no intermediate estimate to keep.
     assert not ProfileHistory.objects.filter(agent=other).exists()
+
+
+def test_bulk_audit_has_one_entry_per_agent_and_origin_that_lists_every_observation(agent, world):
+    """An import's participation gives an agent a dozen observations from one origin: one
+    audit entry says all of them, each as its own entry would have."""
+    other = AgentFactory()
+    codes_levels = [("1.1", 1), ("1.2", 2), ("2.1", 3), ("3.4", 6)]
+    with acting_as(world.users["advisor"]):
+        record_evidence_bulk(
+            [
+                EvidenceInput(a.pk, code, level, EvidenceSource.PIX, DAY, origin=world.site)
+                for a in (agent, other)
+                for code, level in codes_levels
+            ]
+        )
+    entries = AuditEntry.objects.filter(target_type="competences.evidence").order_by("pk")
+    assert entries.count() == 2
+    first = entries[0]
+    ids = sorted(Evidence.objects.filter(agent=agent).values_list("pk", flat=True))
+    assert first.changes["id"] == [None, ids]
+    assert first.changes["agent_id"] == [None, agent.pk]
+    assert first.changes["level"] == [None, ["1.00", "2.00", "3.00", "6.00"]]
+    assert first.target_id == f"{ids[0]}-{ids[-1]}"
+    assert first.summary == (
+        "1.1 niveau 1.00, 1.2 niveau 2.00, 2.1 niveau 3.00, 3.4 niveau 6.00 "
+        "(Pix (import), 10/03/2025)"
+    )
+    audited = audited_evidence()
+    for evidence in Evidence.objects.all():
+        assert audited[evidence.pk][1] == diff(None, snapshot(evidence))
+
+
+def test_a_long_bulk_audit_summary_is_cut_between_two_observations(agent):
+    codes = list(Competence.objects.crcn().values_list("code", flat=True))
+    record_evidence_bulk([EvidenceInput(agent.pk, code, 4, "pix", DAY) for code in codes])
+    entry = AuditEntry.objects.get(target_type="competences.evidence")
+    assert len(entry.changes["id"][1]) == len(codes) == 16
+    assert len(entry.summary) <= 255
+    assert entry.summary.endswith("niveau 4.00… (Pix (import), 10/03/2025)")

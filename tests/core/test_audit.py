@@ -78,3 +78,11 @@ def test_admin_filters_and_exports_the_log(world, client):
     assert body.startswith("\ufeffDate;Auteur;Action")
     assert "Direction B renommée" in body
     assert AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.django_db
+def test_a_snapshot_leaves_out_what_each_caller_ignores(world):
+    unit = world.dir_b
+    assert "name" not in audit.snapshot(unit, frozenset({"name"}))
+    assert audit.snapshot(unit)["name"] == unit.name  # the same model, nothing ignored
+    assert audit.snapshot(unit)["id"] == unit.pk

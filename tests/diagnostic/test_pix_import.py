@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from tests.competences.helpers import audited_evidence
 from tests.factories import AgentFactory, IdentityFactory
 from tremplin.competences.enums import EvidenceSource
 from tremplin.competences.models import Evidence, ProfileEntry
@@ -127,7 +128,9 @@ def test_wet_run_is_audited(people):
     run("profiles_2024.csv")
     created = AuditEntry.objects.filter(action=AuditAction.CREATE)
     assert created.filter(target_type="diagnostic.pixparticipation").count() == 5
-    assert created.filter(target_type="competences.evidence").count() == 5
+    # The evidence is audited by participation: Alice's two rows and Bernard's one.
+    assert created.filter(target_type="competences.evidence").count() == 3
+    assert set(audited_evidence()) == set(Evidence.objects.values_list("pk", flat=True))
 
 
 def test_profiles_2020_without_code_needs_the_campaign_option(people):

@@ -55,7 +55,14 @@ def acting_as(user=None, label: str = ""):
         _actor.reset(token)
 
 
+# Types snapshot() keeps as they are: most values, checked first.
+_AS_IS = frozenset({str, int, float, bool, type(None)})
+_snapshot_fields: dict[tuple[type, frozenset[str]], list[str]] = {}
+
+
 def _plain(value):
+    if type(value) in _AS_IS:
+        return value
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal | uuid.UUID):
@@ -67,14 +74,26 @@ def _plain(value):
     return value
 
 
+def _fields_of(model: type[models.Model], ignored: frozenset[str]) -> list[str]:
+    """The attnames snapshot() gives, worked out once per model: imports snapshot
+    thousands of rows of one model."""
+    key = (model, ignored)
+    if key not in _snapshot_fields:
+        _snapshot_fields[key] = [
+            field.attname
+            for field in model._meta.concrete_fields
+            if field.attname not in ignored
+            and not getattr(field, "auto_now", False)
+            and not getattr(field, "auto_now_add", False)
+        ]
+    return _snapshot_fields[key]
+
+
 def snapshot(instance: models.Model, ignored: frozenset[str] = frozenset()) -> dict:
     """Field values as JSON-ready data; timestamps the database sets itself are left out."""
     return {
-        field.attname: _plain(getattr(instance, field.attname))
-        for field in instance._meta.concrete_fields
-        if field.attname not in ignored
-        and not getattr(field, "auto_now", False)
-        and not getattr(field, "auto_now_add", False)
+        name: _plain(getattr(instance, name))
+        for name in _fields_of(type(instance), frozenset(ignored))
     }
 
 

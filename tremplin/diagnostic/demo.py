@@ -159,9 +159,11 @@ def seed_pix(*, seed: int = 1, today: dt.date) -> dict[str, int]:
     # The directions with the most office agents: Pix is for the agents closer to digital.
     directions = sorted(
         OrgUnit.objects.filter(kind=UnitKind.DIRECTION).order_by("name"),
-        key=lambda d: -Agent.objects.present()
-        .filter(unit__path__startswith=d.path, job__work_kind=WorkKind.OFFICE)
-        .count(),
+        key=lambda d: (
+            -Agent.objects.present()
+            .filter(unit__path__startswith=d.path, job__work_kind=WorkKind.OFFICE)
+            .count()
+        ),
     )
     campaign.units.set(directions[:PIX_DIRECTIONS])
     population = list(campaign.population().select_related("job").order_by("pk"))

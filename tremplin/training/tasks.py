@@ -62,3 +62,12 @@ def run_generation(*, job_id: int, population: dict) -> dict:
     result = report.as_dict(ctx.words)
     _finish(job, JobStatus.DONE, "Calcul terminé.", {"summary": report.summary(), **result})
     return result
+
+
+@task()
+def refresh_pathways(*, agent_ids: list[int]) -> dict:
+    """Updates the pathways of agents whose evidence changed (competences signal)."""
+    from .pathways import refresh_for_agents
+
+    report = refresh_for_agents(agent_ids)
+    return {"summary": report.summary()}
