@@ -101,3 +101,22 @@ def test_hr_follows_a_pathway_goals_and_segments(
     login(phone, "direction", None)
     phone.goto(f"{live_server.url}/formation/objectifs/")
     check_page(phone, "direction-objectifs-telephone")
+
+
+def test_hr_computes_pathways_for_everybody(live_server, page, phone, training, login, check_page):
+    login(page, "admin", None)
+    page.goto(f"{live_server.url}/formation/generation/")
+    check_page(page, "rh-calcul-parcours")
+    page.get_by_role("button", name="Compter les agents").click()
+    button = page.get_by_role("button", name=re.compile("Calculer les parcours de"))
+    expect(button).to_be_visible()
+    button.click()
+    expect(page.get_by_text("Terminé").first).to_be_visible()
+    check_page(page, "rh-calcul-parcours-rapport")
+    page.goto(f"{live_server.url}/formation/generation/parcours-types/")
+    check_page(page, "rh-parcours-types")
+    page.goto(f"{live_server.url}/formation/catalogue/")
+    check_page(page, "rh-catalogue")
+    login(phone, "admin", None)
+    phone.goto(f"{live_server.url}/formation/generation/")
+    check_page(phone, "rh-calcul-parcours-telephone")
