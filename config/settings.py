@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "tremplin.competences",
     "tremplin.diagnostic",
     "tremplin.training",
+    "tremplin.planning",
 ]
 
 MIDDLEWARE = [

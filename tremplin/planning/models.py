@@ -1,0 +1,296 @@
+"""Planning: trainers, rooms, sessions of a module, registrations with a waiting list,
+and the service-continuity rule per team. The rules that span several rows (seats,
+overlaps, continuity) live in registrations.py, inside one transaction with the
+session row locked."""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+
+from tremplin.core.audit import audited
+from tremplin.training.enums import TrainerKind
+
+from .enums import ACTIVE_STATUSES, Attendance, RegistrationStatus, SessionStatus
+
+
+@audited()
+class Trainer(models.Model):
+    """Who runs sessions: a digital advisor, a Fresque facilitator, an external provider."""
+
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=12, choices=TrainerKind.choices)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="compte",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="trainer",
+    )
+    provider = models.CharField("organisme", max_length=120, blank=True)
+    home_site = models.ForeignKey(
+        "organisation.Site",
+        verbose_name="site de rattachement",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    modules = models.ManyToManyField(
+        "training.Module", verbose_name="modules qu'il anime", blank=True, related_name="trainers"
+    )
+    max_sessions_per_day = models.PositiveSmallIntegerField("séances par jour au plus", default=2)
+    max_sessions_per_week = models.PositiveSmallIntegerField(
+        "séances par semaine au plus", default=8
+    )
+    active = models.BooleanField("actif", default=True)
+
+    class Meta:
+        verbose_name = "formateur"
+        verbose_name_plural = "formateurs"
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class TrainerAvailability(models.Model):
+    """A weekly slot when the trainer can run sessions."""
+
+    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="availabilities")
+    weekday = models.PositiveSmallIntegerField(
+        "jour", validators=[MinValueValidator(1), MaxValueValidator(7)]
+    )
+    starts_at = models.TimeField("de")
+    ends_at = models.TimeField("à")
+
+    class Meta:
+        verbose_name = "disponibilité"
+        verbose_name_plural = "disponibilités"
+        ordering = ["trainer", "weekday", "starts_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="availability_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trainer} : jour {self.weekday}, {self.starts_at:%H:%M}–{self.ends_at:%H:%M}"
+
+
+class TrainerAbsence(models.Model):
+    trainer = models.ForeignKey(Trainer, on_delete=models.CASCADE, related_name="absences")
+    starts_on = models.DateField("du")
+    ends_on = models.DateField("au")
+    reason = models.CharField("motif", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "absence"
+        verbose_name_plural = "absences"
+        ordering = ["trainer", "starts_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="absence_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.trainer} absent du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+
+@audited()
+class Room(models.Model):
+    site = models.ForeignKey(
+        "organisation.Site", verbose_name="site", on_delete=models.PROTECT, related_name="rooms"
+    )
+    name = models.CharField("nom", max_length=120)
+    capacity = models.PositiveSmallIntegerField("places", validators=[MinValueValidator(1)])
+    has_computers = models.BooleanField("ordinateurs", default=False)
+    has_tablets = models.BooleanField("tablettes", default=False)
+    has_projector = models.BooleanField("vidéoprojecteur", default=False)
+    step_free = models.BooleanField("accessible de plain-pied", default=True)
+    active = models.BooleanField("utilisable", default=True)
+
+    class Meta:
+        verbose_name = "salle"
+        verbose_name_plural = "salles"
+        ordering = ["site__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["site", "name"], name="room_unique_name_on_site")
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.site})"
+
+
+class SessionQuerySet(models.QuerySet):
+    def overlapping(self, starts_at, ends_at):
+        return self.filter(starts_at__lt=ends_at, ends_at__gt=starts_at)
+
+    def live(self):
+        return self.exclude(status=SessionStatus.CANCELLED)
+
+
+@audited()
+class Session(models.Model):
+    """One session of a module: when, where, with whom, for how many."""
+
+    module = models.ForeignKey(
+        "training.Module", verbose_name="module", on_delete=models.PROTECT, related_name="sessions"
+    )
+    starts_at = models.DateTimeField("début")
+    ends_at = models.DateTimeField("fin")
+    room = models.ForeignKey(
+        Room,
+        verbose_name="salle",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sessions",
+        help_text="Vide pour une formation en ligne.",
+    )
+    trainers = models.ManyToManyField(
+        Trainer, verbose_name="formateurs", blank=True, related_name="sessions"
+    )
+    capacity = models.PositiveSmallIntegerField("places", validators=[MinValueValidator(1)])
+    min_participants = models.PositiveSmallIntegerField(
+        "participants au minimum pour la tenir", default=1
+    )
+    status = models.CharField(
+        "état", max_length=10, choices=SessionStatus.choices, default=SessionStatus.PLANNED
+    )
+    locked = models.BooleanField(
+        "fixée", default=False, help_text="Le calcul du planning ne la déplace pas."
+    )
+    sequence = models.PositiveIntegerField(
+        "version", default=0, help_text="Augmente à chaque changement envoyé aux agents."
+    )
+    notes = models.TextField("remarques", blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("créée le", auto_now_add=True)
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "séance"
+        verbose_name_plural = "séances"
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=F("starts_at")), name="session_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(min_participants__lte=F("capacity")), name="session_min_le_capacity"
+            ),
+        ]
+        indexes = [models.Index(fields=["starts_at", "ends_at"])]
+
+    def __str__(self):
+        return f"{self.module} — {self.starts_at:%d/%m/%Y %H:%M}"
+
+
+class RegistrationQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status__in=ACTIVE_STATUSES)
+
+
+@audited()
+class Registration(models.Model):
+    """An agent's seat in a session, or their place on its waiting list."""
+
+    session = models.ForeignKey(Session, on_delete=models.CASCADE, related_name="registrations")
+    agent = models.ForeignKey(
+        "organisation.Agent",
+        verbose_name="agent",
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    status = models.CharField("état", max_length=10, choices=RegistrationStatus.choices)
+    waiting_position = models.PositiveIntegerField("rang sur la liste d'attente", null=True)
+    step = models.ForeignKey(
+        "training.PathwayStep",
+        verbose_name="étape du parcours",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="registrations",
+    )
+    outside_work_pattern = models.BooleanField(
+        "en dehors des horaires de l'agent",
+        default=False,
+        help_text="Signalé à l'inscription : l'encadrant organise le temps de travail.",
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="inscrit par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="accord de",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attendance = models.CharField("présence", max_length=10, choices=Attendance.choices, blank=True)
+    created_at = models.DateTimeField("inscrit le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifiée le", auto_now=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "inscription"
+        verbose_name_plural = "inscriptions"
+        ordering = ["session", "status", "waiting_position", "pk"]
+        constraints = [
+            # One live registration per agent and session; cancelled ones stay as history.
+            models.UniqueConstraint(
+                fields=["session", "agent"],
+                condition=Q(status__in=ACTIVE_STATUSES),
+                name="registration_one_active_per_agent",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.agent} — {self.session} ({self.get_status_display()})"
+
+
+@audited()
+class ContinuityRule(models.Model):
+    """Service continuity: at most this share of a team's agents away in training at the
+    same time (a care home keeps its residents looked after)."""
+
+    unit = models.OneToOneField(
+        "organisation.OrgUnit",
+        verbose_name="équipe",
+        on_delete=models.CASCADE,
+        related_name="continuity_rule",
+    )
+    max_absent_percent = models.PositiveSmallIntegerField(
+        "absents en même temps au plus (%)",
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+
+    class Meta:
+        verbose_name = "règle de continuité de service"
+        verbose_name_plural = "règles de continuité de service"
+
+    def __str__(self):
+        return f"{self.unit} : {self.max_absent_percent} % au plus en formation"
+
+    def max_absent(self, team_size: int) -> int:
+        """At least one agent may always go (a rule that forbids everybody would block
+        training for ever in a small team)."""
+        return max(1, team_size * self.max_absent_percent // 100)
