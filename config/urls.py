@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("tremplin.competences.urls")),
     path("diagnostic/", include("tremplin.diagnostic.urls")),
     path("formation/", include("tremplin.training.urls")),
+    path("seances/", include("tremplin.planning.urls")),
     path("admin/", admin.site.urls),
 ]
 

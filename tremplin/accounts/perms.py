@@ -161,6 +161,7 @@ def can_open_training(user) -> bool:
     """The training hub: anyone who may open one of its pages."""
     return (
         can_view_catalogue(user)
+        or can_view_sessions(user)
         or can_list_pathways(user)
         or can_view_goals(user)
         or can_view_segments(user)
@@ -228,3 +229,24 @@ def can_validate_pathway(user, agent) -> bool:
     if getattr(user, "agent_id", None) == agent.pk:
         return False
     return _is(user, Role.HR, Role.ADMIN, Role.MANAGER) and can_view_agent(user, agent)
+
+
+# --- Planning: sessions and registrations ----------------------------------------------------
+
+
+def can_view_sessions(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER)
+
+
+def can_manage_sessions(user) -> bool:
+    """Create, change and cancel sessions: the training office and the advisors."""
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR)
+
+
+def can_register(user, agent) -> bool:
+    """Register someone else: HR and advisors within scope, a manager for their team."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER) and can_view_agent(
+        user, agent
+    )

@@ -471,6 +471,12 @@ def home(request):
             "Les groupes d'agents à aider d'abord, par unité.",
         ),
         (
+            perms.can_view_sessions(user),
+            "planning:session_list",
+            "Séances",
+            "Les séances à venir, les inscrits et les listes d'attente.",
+        ),
+        (
             perms.can_generate_pathways(user),
             "training:generation",
             "Calculer des parcours",

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "planning"
+urlpatterns = [
+    path("", views.session_list, name="session_list"),
+    path("nouvelle/", views.session_create, name="session_create"),
+    path("mes-seances/", views.my_sessions, name="my_sessions"),
+    path("<int:pk>/", views.session_detail, name="session_detail"),
+    path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
+    path("<int:pk>/inscrire/", views.register_agent, name="register_agent"),
+    path(
+        "<int:pk>/inscriptions/<int:registration_pk>/annuler/",
+        views.cancel_registration,
+        name="cancel_registration",
+    ),
+]

@@ -1,0 +1,218 @@
+"""Sessions for the training office and the advisors (list, create, change, registrations
+with the waiting list), registration of an agent by HR or their manager, and the agent's
+"Mes sessions" on the phone."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from tremplin.accounts import perms
+from tremplin.organisation.models import Agent
+
+from . import registrations
+from .enums import SEAT_STATUSES, RegistrationStatus
+from .forms import RegisterForm, SessionForm
+from .models import Registration, Session
+
+PER_PAGE = 30
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _crumbs(*tail):
+    return [
+        ("Formation", reverse("training:home")),
+        ("Séances", reverse("planning:session_list")),
+        *tail,
+    ]
+
+
+@login_required
+def session_list(request):
+    user = request.user
+    _require(perms.can_view_sessions(user))
+    show_past = request.GET.get("passees") == "1"
+    sessions = Session.objects.select_related("module", "room__site").annotate(
+        taken=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
+        waiting=Count("registrations", filter=Q(registrations__status=RegistrationStatus.WAITING)),
+    )
+    now = timezone.now()
+    sessions = (
+        sessions.filter(ends_at__lt=now).order_by("-starts_at")
+        if show_past
+        else sessions.filter(ends_at__gte=now).order_by("starts_at")
+    )
+    page = Paginator(sessions, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "planning/session_list.html",
+        {
+            "page": page,
+            "show_past": show_past,
+            "can_manage": perms.can_manage_sessions(user),
+            "crumbs": [("Formation", reverse("training:home")), ("Séances", None)],
+        },
+    )
+
+
+def _save(request, form, *, created: bool):
+    with transaction.atomic():
+        session = form.save(commit=False)
+        if created:
+            session.created_by = request.user
+        session.save()
+        form.save_m2m()
+    messages.success(request, "Séance enregistrée.")
+    return redirect("planning:session_detail", pk=session.pk)
+
+
+@login_required
+def session_create(request):
+    _require(perms.can_manage_sessions(request.user))
+    form = SessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        return _save(request, form, created=True)
+    return render(
+        request,
+        "planning/session_form.html",
+        {"form": form, "session": None, "crumbs": _crumbs(("Nouvelle séance", None))},
+    )
+
+
+@login_required
+def session_edit(request, pk):
+    _require(perms.can_manage_sessions(request.user))
+    session = get_object_or_404(Session, pk=pk)
+    form = SessionForm(request.POST or None, instance=session)
+    if request.method == "POST" and form.is_valid():
+        return _save(request, form, created=False)
+    return render(
+        request,
+        "planning/session_form.html",
+        {"form": form, "session": session, "crumbs": _crumbs((str(session), None))},
+    )
+
+
+@login_required
+def session_detail(request, pk, register_form=None):
+    user = request.user
+    _require(perms.can_view_sessions(user))
+    session = get_object_or_404(
+        Session.objects.select_related("module", "room__site").prefetch_related("trainers"),
+        pk=pk,
+    )
+    visible = Agent.objects.visible_to(user).values("pk")
+    rows = (
+        session.registrations.active()
+        .filter(agent__in=visible)
+        .select_related("agent__unit")
+        .order_by("status", "waiting_position", "agent__last_name")
+    )
+    return render(
+        request,
+        "planning/session_detail.html",
+        {
+            "session": session,
+            "registered": [r for r in rows if r.status in SEAT_STATUSES],
+            "waiting": [r for r in rows if r.status == RegistrationStatus.WAITING],
+            "seats_left": registrations.seats_left(session),
+            "can_manage": perms.can_manage_sessions(user),
+            "register_form": register_form or RegisterForm(),
+            "crumbs": _crumbs((str(session), None)),
+        },
+    )
+
+
+@require_POST
+@login_required
+def register_agent(request, pk):
+    user = request.user
+    session = get_object_or_404(Session, pk=pk)
+    _require(perms.can_view_sessions(user))
+    form = RegisterForm(request.POST)
+    if form.is_valid():
+        agent = (
+            Agent.objects.visible_to(user)
+            .present()
+            .filter(matricule__iexact=form.cleaned_data["matricule"].strip())
+            .first()
+        )
+        if agent is None:
+            form.add_error("matricule", "Aucun agent présent de votre périmètre n'a ce matricule.")
+        elif not perms.can_register(user, agent):
+            form.add_error("matricule", "Vous ne pouvez pas inscrire cet agent.")
+        else:
+            try:
+                registration = registrations.register(session, agent, by=user)
+            except registrations.RegistrationError as exc:
+                form.add_error("matricule", str(exc))
+            else:
+                if registration.status == RegistrationStatus.WAITING:
+                    messages.info(
+                        request,
+                        f"Séance complète : {agent.full_name} est sur la liste d'attente "
+                        f"(rang {registration.waiting_position}).",
+                    )
+                else:
+                    messages.success(request, f"{agent.full_name} est inscrit(e).")
+                if registration.outside_work_pattern:
+                    messages.warning(
+                        request,
+                        f"Attention : la séance tombe en dehors des horaires de {agent.full_name}.",
+                    )
+                return redirect("planning:session_detail", pk=session.pk)
+    return session_detail(request, session.pk, register_form=form)
+
+
+@require_POST
+@login_required
+def cancel_registration(request, pk, registration_pk):
+    user = request.user
+    registration = get_object_or_404(
+        Registration.objects.select_related("agent"), pk=registration_pk, session_id=pk
+    )
+    _require(perms.can_register(user, registration.agent) or perms.can_manage_sessions(user))
+    try:
+        promoted = registrations.cancel(registration, by=user)
+    except registrations.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, f"{registration.agent.full_name} est désinscrit(e).")
+        if promoted is not None:
+            messages.info(
+                request, f"La place libérée revient à {promoted.agent.full_name} (liste d'attente)."
+            )
+    return redirect("planning:session_detail", pk=pk)
+
+
+@login_required
+def my_sessions(request):
+    """The agent's sessions to come and the ones they attended, in plain French."""
+    agent_id = request.user.agent_id
+    if not agent_id:
+        return redirect("core:home")
+    mine = (
+        Registration.objects.filter(agent_id=agent_id)
+        .active()
+        .select_related("session__module", "session__room__site")
+        .order_by("session__starts_at")
+    )
+    now = timezone.now()
+    return render(
+        request,
+        "planning/my_sessions.html",
+        {
+            "upcoming": [r for r in mine if r.session.ends_at >= now],
+            "crumbs": [("Mes séances", None)],
+        },
+    )
