@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 
 from tremplin.core.audit import audited
 from tremplin.training.enums import TrainerKind
@@ -194,7 +195,7 @@ class Session(models.Model):
         indexes = [models.Index(fields=["starts_at", "ends_at"])]
 
     def __str__(self):
-        return f"{self.module} — {self.starts_at:%d/%m/%Y %H:%M}"
+        return f"{self.module} — {timezone.localtime(self.starts_at):%d/%m/%Y %H:%M}"
 
 
 class RegistrationQuerySet(models.QuerySet):
