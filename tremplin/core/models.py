@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from .enums import AuditAction, JobStatus
 
@@ -84,3 +85,59 @@ class BackgroundJob(models.Model):
         type(self).objects.filter(pk=self.pk).update(
             done=self.done, total=self.total, message=self.message, status=JobStatus.RUNNING
         )
+
+
+class OutboxStatus(models.TextChoices):
+    PENDING = "pending", "À envoyer"
+    SENT = "sent", "Envoyé"
+    FAILED = "failed", "Échec définitif"
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def due(self, now):
+        """Messages waiting to be sent whose time has come, oldest first."""
+        return self.filter(status=OutboxStatus.PENDING, next_attempt_at__lte=now).order_by(
+            "next_attempt_at", "pk"
+        )
+
+
+class OutboxMessage(models.Model):
+    """One email waiting to be sent, sent, or given up on (see tremplin/core/outbox.py).
+
+    Attachments live in the row (JSON, base64) rather than in files: they are small
+    (an .ics, a one-page letter), they are written in the caller's transaction with the
+    message, so a rollback leaves no orphan file and a commit no missing one, and a
+    worker on another machine, which shares the database but not the disk, can send them.
+    """
+
+    to = models.EmailField("destinataire", max_length=254)
+    subject = models.CharField("objet", max_length=255)
+    body = models.TextField("texte")
+    html = models.TextField("HTML", blank=True)
+    attachments = models.JSONField(
+        "pièces jointes", default=list, blank=True, help_text="[{filename, content_type, base64}]"
+    )
+    kind = models.CharField("type", max_length=50, db_index=True)
+    # What the message is about, as "app.model:pk": never a name or an address, so
+    # that it can appear in logs.
+    related_label = models.CharField("objet concerné", max_length=100, blank=True, db_index=True)
+    status = models.CharField(
+        "état", max_length=10, choices=OutboxStatus.choices, default=OutboxStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField("essais", default=0)
+    # The exception's type only: its text can quote the address.
+    last_error = models.CharField("dernière erreur", max_length=100, blank=True)
+    next_attempt_at = models.DateTimeField("prochain essai", default=timezone.now)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    sent_at = models.DateTimeField("envoyé le", null=True, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "courriel sortant"
+        verbose_name_plural = "courriels sortants"
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk} ({self.get_status_display()})"
