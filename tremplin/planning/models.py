@@ -246,6 +246,11 @@ class Registration(models.Model):
         related_name="+",
     )
     attendance = models.CharField("présence", max_length=10, choices=Attendance.choices, blank=True)
+    ics_sequence = models.PositiveIntegerField(
+        "version de l'invitation envoyée",
+        default=0,
+        help_text="Augmente à chaque changement ou annulation envoyé : même UID, SEQUENCE plus haute.",
+    )
     created_at = models.DateTimeField("inscrit le", auto_now_add=True)
     updated_at = models.DateTimeField("modifiée le", auto_now=True)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from tremplin.organisation.enums import WorkPattern
 from tremplin.organisation.models import Agent, OrgUnit
 
+from . import convocations
 from .enums import SEAT_STATUSES, RegistrationStatus, SessionStatus
 from .models import ContinuityRule, Registration, Session
 
@@ -148,7 +149,7 @@ def register(
                 session=session, status=RegistrationStatus.WAITING
             ).aggregate(last=Max("waiting_position"))["last"]
             position = (last or 0) + 1
-        return Registration.objects.create(
+        registration = Registration.objects.create(
             session=session,
             agent=agent,
             status=status,
@@ -157,6 +158,9 @@ def register(
             outside_work_pattern=outside_work_pattern(agent, session),
             requested_by=by,
         )
+        if status == RegistrationStatus.REGISTERED:
+            convocations.send_convocation(registration)
+        return registration
 
 
 def approve(registration: Registration, *, by) -> Registration:
@@ -168,6 +172,7 @@ def approve(registration: Registration, *, by) -> Registration:
         registration.status = RegistrationStatus.REGISTERED
         registration.approved_by = by
         registration.save(update_fields=["status", "approved_by", "updated_at"])
+        convocations.send_convocation(registration)
     return registration
 
 
@@ -184,9 +189,12 @@ def cancel(registration: Registration, *, by=None) -> Registration | None:
         if registration.status == RegistrationStatus.CANCELLED:
             raise RegistrationError("Cette inscription est déjà annulée.")
         freed = registration.status in SEAT_STATUSES
+        convened = registration.status == RegistrationStatus.REGISTERED
         registration.status = RegistrationStatus.CANCELLED
         registration.waiting_position = None
         registration.save(update_fields=["status", "waiting_position", "updated_at"])
+        if convened:
+            convocations.send_cancellation(registration)
         if not freed or session.starts_at <= timezone.now():
             return None
         return _promote(session)
@@ -208,6 +216,7 @@ def _promote(session: Session) -> Registration | None:
         candidate.status = RegistrationStatus.REGISTERED
         candidate.waiting_position = None
         candidate.save(update_fields=["status", "waiting_position", "updated_at"])
+        convocations.send_convocation(candidate)
         return candidate
     return None
 

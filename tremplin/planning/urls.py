@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("<int:pk>/inscrire/", views.register_agent, name="register_agent"),
+    path("<int:pk>/convocations.pdf", views.convocation_letters, name="convocation_letters"),
     path(
         "<int:pk>/inscriptions/<int:registration_pk>/annuler/",
         views.cancel_registration,

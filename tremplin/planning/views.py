@@ -8,15 +8,18 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
+from tremplin.core import audit
+from tremplin.core.enums import AuditAction
 from tremplin.organisation.models import Agent
 
-from . import registrations
+from . import convocations, registrations
 from .enums import SEAT_STATUSES, RegistrationStatus
 from .forms import RegisterForm, SessionForm
 from .models import Registration, Session
@@ -193,6 +196,34 @@ def cancel_registration(request, pk, registration_pk):
                 request, f"La place libérée revient à {promoted.agent.full_name} (liste d'attente)."
             )
     return redirect("planning:session_detail", pk=pk)
+
+
+@login_required
+def convocation_letters(request, pk):
+    """The letters of the registered agents without email, one per page, as a PDF."""
+    user = request.user
+    _require(perms.can_manage_sessions(user))
+    session = get_object_or_404(Session.objects.select_related("module", "room__site"), pk=pk)
+    letters = [
+        r
+        for r in session.registrations.filter(status=RegistrationStatus.REGISTERED)
+        .filter(agent__in=Agent.objects.visible_to(user).values("pk"))
+        .select_related("agent__unit", "session__module", "session__room__site")
+        .order_by("agent__unit__name", "agent__last_name")
+        if not convocations.reads_email(r)
+    ]
+    if not letters:
+        messages.info(request, "Aucun courrier à imprimer : les inscrits reçoivent un courriel.")
+        return redirect("planning:session_detail", pk=pk)
+    audit.record(
+        AuditAction.EXPORT,
+        obj=session,
+        summary=f"impression de {len(letters)} convocation(s)",
+    )
+    pdf = convocations.letters_pdf(letters, base_url=request.build_absolute_uri("/"))
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="convocations-seance-{session.pk}.pdf"'
+    return response
 
 
 @login_required
