@@ -29,6 +29,7 @@ from tremplin.organisation.models import (
     OrgUnit,
     Site,
 )
+from tremplin.planning import demo as planning_demo
 from tremplin.training import demo as training_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -122,6 +123,8 @@ class Command(BaseCommand):
             )
             self.say("Formation : catalogue, objectifs, parcours…")
             summary["training"] = training_demo.seed(seed=seed, today=timezone.localdate())
+            self.say("Séances : formateurs, salles, inscriptions…")
+            summary["planning"] = planning_demo.seed(seed=seed, today=timezone.localdate())
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -166,6 +169,14 @@ class Command(BaseCommand):
                 )
                 + "."
             )
+        if summary["planning"]:
+            self.say(
+                "Séances : "
+                + ", ".join(
+                    f"{_french_number(n)} {what}" for what, n in summary["planning"].items()
+                )
+                + "."
+            )
         for username in summary["skipped_users"]:
             self.stderr.write(
                 f"L'identifiant « {username} » existait déjà : il n'a pas été modifié."
@@ -196,6 +207,7 @@ class Command(BaseCommand):
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
+        planning_demo.wipe()
         training_demo.wipe()
         diagnostic_demo.wipe()
         competences_demo.wipe()

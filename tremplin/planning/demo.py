@@ -1,0 +1,143 @@
+"""Demo data for planning: the three digital advisors, a Fresque facilitator and the
+CNFPT as trainers, a room on each site that has a training room, and sessions over the
+next four weeks filled from the validated pathway steps (registrations go through
+registrations.register, so seats, waiting lists and convocations are real). Reproducible
+for a given seed; call after the training demo."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from django.db import connection
+from django.utils import timezone
+
+from tremplin.accounts.models import User
+from tremplin.organisation.models import Site
+from tremplin.training.enums import StepStatus, TrainerKind
+from tremplin.training.models import Module, PathwayStep
+
+from . import registrations
+from .models import Registration, Room, Session, Trainer, TrainerAvailability
+
+SESSION_HOURS = (9, 14)  # a morning and an afternoon slot
+WEEKS = 4
+
+
+def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
+    today = today or timezone.localdate()
+    rng = random.Random(f"planning-{seed}")
+    modules = list(Module.objects.active().exclude(format="elearning").order_by("position"))
+    if not modules:
+        return {}
+    advisors = []
+    for username in ("conseiller1", "conseiller2", "conseiller3"):
+        user = User.objects.filter(username=username).select_related("agent").first()
+        name = user.agent.full_name if user and user.agent else username
+        trainer = Trainer.objects.create(name=name, kind=TrainerKind.ADVISOR, user=user)
+        trainer.modules.set([m for m in modules if m.trainer_kind == TrainerKind.ADVISOR])
+        for weekday in range(1, 6):
+            TrainerAvailability.objects.create(
+                trainer=trainer, weekday=weekday, starts_at=dt.time(8, 30), ends_at=dt.time(17)
+            )
+        advisors.append(trainer)
+    fresque = Trainer.objects.create(name="Association Fresque du Climat", kind=TrainerKind.FRESQUE)
+    fresque.modules.set([m for m in modules if m.trainer_kind == TrainerKind.FRESQUE])
+    cnfpt = Trainer.objects.create(
+        name="CNFPT Bretagne", kind=TrainerKind.EXTERNAL, provider="CNFPT"
+    )
+    cnfpt.modules.set([m for m in modules if m.trainer_kind == TrainerKind.EXTERNAL])
+    rooms = [
+        Room.objects.create(
+            site=site,
+            name="Salle de formation",
+            capacity=rng.choice((10, 12, 16)),
+            has_computers=rng.random() < 0.6,
+            has_tablets=True,
+            has_projector=True,
+        )
+        for site in Site.objects.filter(has_training_room=True).order_by("pk")[:8]
+    ]
+    if not rooms:
+        return {"trainers": len(advisors) + 2}
+    trainers_for = {
+        m.pk: [t for t in (*advisors, fresque, cnfpt) if m in t.modules.all()] for m in modules
+    }
+    sessions, slot = [], 0
+    start_day = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+    for week in range(WEEKS):
+        for weekday in range(5):
+            day = start_day + dt.timedelta(days=7 * week + weekday)
+            for hour in SESSION_HOURS:
+                module = modules[slot % len(modules)]
+                room = rooms[slot % len(rooms)]
+                trainers = trainers_for[module.pk]
+                slot += 1
+                if not trainers:
+                    continue
+                trainer = trainers[slot % len(trainers)]
+                starts_at = dt.datetime.combine(
+                    day, dt.time(hour), tzinfo=timezone.get_current_timezone()
+                )
+                if Session.objects.filter(
+                    trainers=trainer,
+                    starts_at__lt=starts_at + dt.timedelta(minutes=module.duration_minutes),
+                    ends_at__gt=starts_at,
+                ).exists():
+                    continue
+                capacity = min(module.group_max, room.capacity)
+                session = Session.objects.create(
+                    module=module,
+                    starts_at=starts_at,
+                    ends_at=starts_at + dt.timedelta(minutes=module.duration_minutes),
+                    room=room,
+                    capacity=capacity,
+                    min_participants=min(module.group_min, capacity),
+                )
+                session.trainers.add(trainer)
+                sessions.append(session)
+    registered = waiting = 0
+    for session in sessions:
+        steps = list(
+            PathwayStep.objects.filter(
+                module=session.module,
+                status=StepStatus.VALIDATED,
+                registrations__isnull=True,
+                pathway__agent__departure_date__isnull=True,
+            )
+            .select_related("pathway__agent")
+            .order_by("pk")[: session.capacity + 2]
+        )
+        for step in steps:
+            try:
+                registration = registrations.register(session, step.pathway.agent, step=step)
+            except registrations.RegistrationError:
+                continue  # already elsewhere at that time, team at its limit: as in life
+            if registration.status == "waiting":
+                waiting += 1
+            else:
+                registered += 1
+    return {
+        "formateurs": len(advisors) + 2,
+        "salles": len(rooms),
+        "séances": len(sessions),
+        "inscriptions": registered,
+        "en liste d'attente": waiting,
+    }
+
+
+def wipe() -> None:
+    """Empties the planning tables before seed_demo --reset deletes the agents."""
+    tables = (
+        Registration,
+        Session.trainers.through,
+        Session,
+        TrainerAvailability,
+        Trainer.modules.through,
+        Trainer,
+        Room,
+    )
+    with connection.cursor() as cursor:
+        for model in tables:
+            table = connection.ops.quote_name(model._meta.db_table)
+            cursor.execute(f"DELETE FROM {table}")  # noqa: S608 (a model's own table name)
