@@ -80,6 +80,8 @@ def test_an_agent_takes_the_diagnostic_on_a_phone_and_resumes_it(
     phone.get_by_role("link", name="Question suivante").click()
 
     expect(phone.locator("#avancement")).to_have_text("Question 2")
+    # The engine draws among equally useful questions: this one counts as met too.
+    seen_kinds.add(phone.locator("form.tp-question").get_attribute("data-kind"))
     phone.get_by_role("button", name="Je ne sais pas").click()
     expect(phone.get_by_role("heading", level=1)).to_have_text("Pas de souci, voici la réponse.")
     phone.get_by_role("link", name="Question suivante").click()
