@@ -39,45 +39,24 @@ TARGET_MB = 300
 
 
 def export_bytes(participants: int, rng: random.Random) -> bytes:
+    """The export, written by the same writer as the demo's (diagnostic.demo)."""
+    import datetime as dt
+
     from tremplin.competences.models import Competence
+    from tremplin.diagnostic.demo import profiles_export
     from tremplin.organisation.models import Agent
 
     competences = list(Competence.objects.crcn().order_by("code"))
-    agents = list(Agent.objects.present().values_list("matricule", "last_name", "first_name"))
-    headers = [
-        "Nom de l'organisation",
-        "ID Campagne",
-        "Code",
-        "Nom de la campagne",
-        "Nom du Participant",
-        "Prénom du Participant",
-        "Matricule",
-        "Envoi (O/N)",
-        "Date de l'envoi",
-        "Nombre de pix total",
-        "Certifiable (O/N)",
-        "Nombre de compétences certifiables",
-    ]
-    for competence in competences:
-        headers += [
-            f"Niveau pour la compétence {competence.name}",
-            f"Nombre de pix pour la compétence {competence.name}",
-        ]
-    lines = [";".join(f'"{h}"' for h in headers)]
+    agents = list(Agent.objects.present().values_list("last_name", "first_name", "matricule"))
+    rows = []
     for i in range(participants):
-        matricule, last, first = agents[i % len(agents)] if i < len(agents) else rng.choice(agents)
-        start = ["Ville", "4242", "BENCH6000", "Profils des agents", last, first, matricule]
+        last, first, matricule = agents[i] if i < len(agents) else rng.choice(agents)
         if rng.random() < 0.05:
-            cells = [*start, "Non", "NA", "NA", "NA", "NA"] + ["NA", "NA"] * len(competences)
+            rows.append((last, first, matricule, None, []))
         else:
             pix = [max(0, int(rng.gauss(14, 10))) for _ in competences]
-            day = rng.randint(1, 28)
-            cells = [*start, "Oui", f"2025-03-{day:02d}", str(sum(pix)), "Non"]
-            cells.append(str(sum(1 for p in pix if p >= 8)))
-            for p in pix:
-                cells += [str(min(p // 8, 8)), str(p)]
-        lines.append(";".join(c if c.isdigit() else f'"{c}"' for c in cells))
-    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode("utf-8")
+            rows.append((last, first, matricule, dt.date(2025, 3, rng.randint(1, 28)), pix))
+    return profiles_export("BENCH6000", "Profils des agents", rows, competences)
 
 
 def main() -> None:

@@ -1,7 +1,15 @@
 """Permission predicates: one function per decision, tested per role in
 tests/accounts/test_perms.py. Views call these, never `has_role` directly."""
 
+from django.core.exceptions import PermissionDenied
+
 from .enums import Role
+
+
+def require(allowed: bool) -> None:
+    """Views call `perms.require(perms.can_…(user, …))`: a refusal is a 403 page."""
+    if not allowed:
+        raise PermissionDenied
 
 
 def _is(user, *roles) -> bool:

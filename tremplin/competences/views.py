@@ -2,7 +2,6 @@ from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Prefetch
@@ -29,17 +28,12 @@ AGENTS_PER_PAGE = 50
 MIN_MEASURED_FOR_FIGURE_ONLY_ROLES = 5
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def competence_map(request):
     """Heat map: per unit and competence, the share of measured agents below the level
     their job requires."""
     user = request.user
-    _require(perms.can_view_competence_map(user))
+    perms.require(perms.can_view_competence_map(user))
     form = MapFilterForm(request.GET or None, user=user)
     unit = form.value("unit")
     figures_only = not perms.can_list_agents(user)
@@ -65,7 +59,7 @@ def competence_map(request):
 def gap_list(request):
     """Agents below what their job requires, in the user's scope."""
     user = request.user
-    _require(perms.can_list_competence_gaps(user))
+    perms.require(perms.can_list_competence_gaps(user))
     form = GapFilterForm(request.GET or None, user=user)
     competence = form.value("competence")
     agents = gaps.agents_with_gaps(
@@ -96,7 +90,7 @@ def gap_list(request):
 @login_required
 def job_list(request):
     user = request.user
-    _require(perms.can_view_job_requirements(user))
+    perms.require(perms.can_view_job_requirements(user))
     jobs = Job.objects.order_by("family", "title").prefetch_related(
         Prefetch(
             "competence_requirements",
@@ -126,11 +120,11 @@ def job_list(request):
 def job_requirements(request, pk):
     """The levels a job requires, one choice per competence; HR edits them here."""
     user = request.user
-    _require(perms.can_view_job_requirements(user))
+    perms.require(perms.can_view_job_requirements(user))
     job = get_object_or_404(Job, pk=pk)
     can_edit = perms.can_edit_job_requirements(user)
     if request.method == "POST":
-        _require(can_edit)
+        perms.require(can_edit)
     existing = {
         r.competence_id: r
         for r in JobRequirement.objects.filter(job=job).select_related("competence")
@@ -177,7 +171,7 @@ def job_requirements(request, pk):
 
 def _agent_for(request, pk):
     agent = get_object_or_404(Agent.objects.select_related("job", "unit", "employer"), pk=pk)
-    _require(perms.can_view_competence_profile(request.user, agent))
+    perms.require(perms.can_view_competence_profile(request.user, agent))
     return agent
 
 
@@ -218,7 +212,7 @@ def agent_profile(request, pk):
 def add_observation(request, pk):
     """An advisor records what they observed while coaching the agent."""
     agent = _agent_for(request, pk)
-    _require(perms.can_record_observation(request.user, agent))
+    perms.require(perms.can_record_observation(request.user, agent))
     form = ObservationForm(request.POST)
     if not form.is_valid():
         return _profile_page(request, agent, form)

@@ -74,6 +74,16 @@ class BackgroundJob(models.Model):
     def finished(self) -> bool:
         return self.status in (JobStatus.DONE, JobStatus.FAILED)
 
+    def finish(self, status: str, message: str, result: dict | None = None) -> None:
+        """Ends the job (done or failed) with the message and result its page shows."""
+        self.status = status
+        self.message = message[:500]
+        self.result = result or {}
+        self.finished_at = timezone.now()
+        if status == JobStatus.DONE:
+            self.done = self.total
+        self.save(update_fields=["status", "message", "result", "finished_at", "done"])
+
     def report(self, done: int, total: int | None = None, message: str = "") -> None:
         """Saves progress outside any running transaction's view is not possible on
         SQLite; callers report progress before and after their atomic block."""

@@ -262,7 +262,7 @@ def letter_participations(campaign: Campaign, user, *, unit=None, reminder: bool
 class LetterGroup:
     unit: OrgUnit | None
     manager: Agent | None
-    letters: list = field(default_factory=list)  # (participation, link, svg)
+    letters: list = field(default_factory=list)  # (agent, link or hint to show, QR svg)
 
 
 def letter_groups(participations: Iterable[Participation], link_for: LinkBuilder):
@@ -275,7 +275,7 @@ def letter_groups(participations: Iterable[Participation], link_for: LinkBuilder
         group = LetterGroup(first.unit, first.manager)
         for p in members:
             link = link_for(p.code)
-            group.letters.append((p, link, qr_svg(link)))
+            group.letters.append((p.agent, link, qr_svg(link)))
         groups.append(group)
     return groups
 

@@ -22,16 +22,6 @@ UNEXPECTED = (
 )
 
 
-def _finish(job: BackgroundJob, status: str, message: str, result: dict) -> None:
-    job.status = status
-    job.message = message[:500]
-    job.result = result
-    job.finished_at = timezone.now()
-    if status == JobStatus.DONE:
-        job.done = job.total
-    job.save(update_fields=["status", "message", "result", "finished_at", "done"])
-
-
 @task()
 def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str) -> dict:
     """Reads the stored export again against today's agents and the scope its author
@@ -41,8 +31,7 @@ def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str
     try:
         data = uploads.read_upload(token)
         if data is None:
-            _finish(
-                job,
+            job.finish(
                 JobStatus.FAILED,
                 "Le fichier n'est plus disponible (envoyé il y a plus de 24 h, ou déjà "
                 "importé). Envoyez-le à nouveau.",
@@ -50,7 +39,7 @@ def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str
             )
             return {}
         if user is None:  # the account was deleted since: it may change nothing
-            _finish(job, JobStatus.FAILED, "Le compte qui a lancé l'import n'existe plus.", {})
+            job.finish(JobStatus.FAILED, "Le compte qui a lancé l'import n'existe plus.", {})
             return {}
         job.report(10, 100, "Lecture du fichier…")
         with audit.acting_as(user):
@@ -62,8 +51,7 @@ def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str
                 errors = [
                     {"line": e.line, "column": e.column, "message": e.message} for e in plan.errors
                 ]
-                _finish(
-                    job,
+                job.finish(
                     JobStatus.FAILED,
                     f"Le fichier contient {plan.error_total} erreur(s) : rien n'a été écrit.",
                     {"errors": errors, "error_total": plan.error_total},
@@ -78,12 +66,12 @@ def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str
             campaign.last_import_at = timezone.now()
             campaign.save(update_fields=["created_by", "last_import_at"])
     except pix_import.PixImportError as exc:
-        _finish(job, JobStatus.FAILED, str(exc), {})
+        job.finish(JobStatus.FAILED, str(exc), {})
         return {}
     except Exception as exc:
         # The exception text may quote personal data (a name in a constraint error).
         logger.error("Pix import job %s failed: %s", job_id, type(exc).__name__)
-        _finish(job, JobStatus.FAILED, UNEXPECTED, {})
+        job.finish(JobStatus.FAILED, UNEXPECTED, {})
         return {}
     finally:
         uploads.delete_upload(token)
@@ -94,8 +82,7 @@ def run_pix_import(*, job_id: int, token: str, filename: str, campaign_code: str
         f"{counts['participations_changed']} mise(s) à jour ; {counts['evidence']} "
         f"observation(s) ajoutée(s) aux profils ; {to_review} ligne(s) à vérifier."
     )
-    _finish(
-        job,
+    job.finish(
         JobStatus.DONE,
         "Import terminé.",
         {

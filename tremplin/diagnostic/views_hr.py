@@ -3,7 +3,6 @@ code, participation per unit, the list of participants, and the bank's statistic
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, F, Q
@@ -35,11 +34,6 @@ ITEM_SORTS = {
 }
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 # The agent side's page that opens a diagnostic from a personal code (letter, QR, email).
 PERSONAL_LINK_URL = "diagnostic:agent_code"
 
@@ -60,8 +54,9 @@ def _crumbs(campaign=None, *tail):
     return crumbs
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
+def plural(n: int, one: str, many: str) -> str:
+    """French counts: 0 and 1 take the singular (« 0 courriel envoyé »)."""
+    return f"{n} {one if n <= 1 else many}"
 
 
 # --- Campaigns ----------------------------------------------------------------------------
@@ -70,7 +65,7 @@ def _plural(n: int, one: str, many: str) -> str:
 @login_required
 def campaign_list(request):
     user = request.user
-    _require(perms.can_follow_diagnostic_campaigns(user))
+    perms.require(perms.can_follow_diagnostic_campaigns(user))
     scope = agent_scope_q(user, AGENT_COUNT_ROLES, prefix="participations__agent__")
     campaigns = Campaign.objects.annotate(
         invited=Count("participations", filter=scope),
@@ -124,7 +119,7 @@ def _save_campaign(request, form, *, created: bool):
 
 @login_required
 def campaign_create(request):
-    _require(perms.can_manage_diagnostic_campaigns(request.user))
+    perms.require(perms.can_manage_diagnostic_campaigns(request.user))
     form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         campaign = _save_campaign(request, form, created=True)
@@ -143,7 +138,7 @@ def campaign_create(request):
 @login_required
 def campaign_edit(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
-    _require(perms.can_edit_campaign(request.user, campaign))
+    perms.require(perms.can_edit_campaign(request.user, campaign))
     form = CampaignForm(request.POST or None, instance=campaign, user=request.user)
     if request.method == "POST" and form.is_valid():
         _save_campaign(request, form, created=False)
@@ -160,7 +155,7 @@ def campaign_edit(request, pk):
 def campaign_detail(request, pk):
     """The campaign, what inviting would do now, and participation per unit."""
     user = request.user
-    _require(perms.can_follow_diagnostic_campaigns(user))
+    perms.require(perms.can_follow_diagnostic_campaigns(user))
     campaign = get_object_or_404(Campaign.objects.select_related("created_by"), pk=pk)
     can_manage = perms.can_manage_diagnostic_campaigns(user)
     form = UnitForm(request.GET or None, user=user)
@@ -204,7 +199,7 @@ STATUS_ACTIONS = {
 @require_POST
 def campaign_status(request, pk):
     campaign = get_object_or_404(Campaign, pk=pk)
-    _require(perms.can_edit_campaign(request.user, campaign))
+    perms.require(perms.can_edit_campaign(request.user, campaign))
     action = STATUS_ACTIONS.get(request.POST.get("action", ""))
     if action is None or campaign.status not in action[0]:
         messages.error(
@@ -235,7 +230,7 @@ def _require_open(request, campaign) -> bool:
 def campaign_invite(request, pk):
     """Confirmation with the figures, then one invitation per agent not yet invited."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(Campaign, pk=pk)
     if not _require_open(request, campaign):
         return redirect("diagnostic:campaign_detail", campaign.pk)
@@ -246,14 +241,14 @@ def campaign_invite(request, pk):
         else:
             messages.success(
                 request,
-                f"{_plural(outcome.created, 'agent invité', 'agents invités')} : "
-                f"{_plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
-                f"{_plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
+                f"{plural(outcome.created, 'agent invité', 'agents invités')} : "
+                f"{plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
+                f"{plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
             )
         if outcome.email_failed:
             messages.error(
                 request,
-                f"{_plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
+                f"{plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
                 "partir. Les invitations sont enregistrées : utilisez « Relancer » plus tard.",
             )
         if outcome.letters:
@@ -274,7 +269,7 @@ def campaign_invite(request, pk):
 def campaign_remind(request, pk):
     """Reminds the invited who have not finished: email again, or a letter to reprint."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(Campaign, pk=pk)
     if not _require_open(request, campaign):
         return redirect("diagnostic:campaign_detail", campaign.pk)
@@ -284,13 +279,13 @@ def campaign_remind(request, pk):
         outcome = logic.remind(campaign, by=user, link_for=_link_builder(request), unit=form.unit)
         messages.success(
             request,
-            f"Relance faite : {_plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
-            f"{_plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
+            f"Relance faite : {plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
+            f"{plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
         )
         if outcome.email_failed:
             messages.error(
                 request,
-                f"{_plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
+                f"{plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
                 "partir. Réessayez plus tard.",
             )
         if outcome.letters:
@@ -320,7 +315,7 @@ def campaign_remind(request, pk):
 def campaign_letters(request, pk):
     """Printable letters, one per page, grouped by unit and manager for distribution."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(Campaign, pk=pk)
     form = LetterForm(request.GET or None, user=user)
     reminder = bool(form.is_valid() and form.cleaned_data["relance"])
@@ -344,6 +339,8 @@ def campaign_letters(request, pk):
             "page": page,
             "groups": groups,
             "reminder": reminder,
+            "back_url": reverse("diagnostic:campaign_detail", args=[campaign.pk]),
+            "campaign_label": campaign.name,
             "crumbs": _crumbs(campaign, "Courriers"),
         },
     )
@@ -352,7 +349,7 @@ def campaign_letters(request, pk):
 @login_required
 def campaign_participants(request, pk):
     user = request.user
-    _require(perms.can_list_diagnostic_participants(user))
+    perms.require(perms.can_list_diagnostic_participants(user))
     campaign = get_object_or_404(Campaign, pk=pk)
     form = ParticipantFilterForm(request.GET or None, user=user)
     participations = form.filter(
@@ -379,7 +376,7 @@ def campaign_participants(request, pk):
 @login_required
 def bank_stats(request):
     user = request.user
-    _require(perms.can_view_item_bank_stats(user))
+    perms.require(perms.can_view_item_bank_stats(user))
     grid = stats.bank_grid()
     summary = stats.bank_summary(grid)
     form = BankFilterForm(request.GET or None)

@@ -6,7 +6,6 @@ agent was found for. The rules live in pix_import.py and pix_campaigns.py."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -29,6 +28,7 @@ from .campaigns import LetterGroup
 from .forms import PixAgentFilterForm, PixCampaignForm, PixReviewForm, PixUploadForm, UnitForm
 from .models import PixCampaign, PixParticipation
 from .tasks import PIX_IMPORT_JOB_KIND, run_pix_import
+from .views_hr import plural
 
 SESSION_KEY = "pix_import"
 CAMPAIGNS_PER_PAGE = 30
@@ -44,11 +44,6 @@ MATCH_LABELS = {
 }
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _crumbs(campaign=None, *tail):
     crumbs = [("Pix", reverse("diagnostic:pix_list") if campaign or tail else None)]
     if campaign is not None:
@@ -58,17 +53,13 @@ def _crumbs(campaign=None, *tail):
     return crumbs
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
 # --- Campaigns ----------------------------------------------------------------------------
 
 
 @login_required
 def pix_list(request):
     user = request.user
-    _require(perms.can_follow_diagnostic_campaigns(user))
+    perms.require(perms.can_follow_diagnostic_campaigns(user))
     scope = agent_scope_q(user, AGENT_COUNT_ROLES, prefix="participations__agent__")
     campaigns = PixCampaign.objects.annotate(
         participants=Count("participations__agent", filter=scope, distinct=True),
@@ -123,7 +114,7 @@ def _save_population(request, form, *, created: bool):
 @login_required
 def pix_create(request):
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     form = PixCampaignForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         campaign = _save_population(request, form, created=True)
@@ -143,7 +134,7 @@ def pix_create(request):
 def pix_edit(request, pk):
     user = request.user
     campaign = get_object_or_404(PixCampaign, pk=pk)
-    _require(perms.can_edit_campaign(user, campaign))
+    perms.require(perms.can_edit_campaign(user, campaign))
     form = PixCampaignForm(request.POST or None, instance=campaign, user=user)
     if request.method == "POST" and form.is_valid():
         _save_population(request, form, created=False)
@@ -160,7 +151,7 @@ def pix_edit(request, pk):
 def pix_detail(request, pk):
     """The campaign, its figures per unit after the last import, and what to do next."""
     user = request.user
-    _require(perms.can_follow_diagnostic_campaigns(user))
+    perms.require(perms.can_follow_diagnostic_campaigns(user))
     campaign = get_object_or_404(PixCampaign.objects.select_related("created_by"), pk=pk)
     form = UnitForm(request.GET or None, user=user)
     can_manage = perms.can_manage_diagnostic_campaigns(user)
@@ -188,7 +179,7 @@ def pix_detail(request, pk):
 def pix_agents(request, pk):
     """The population agent by agent: not started, started, shared; last reminder."""
     user = request.user
-    _require(perms.can_list_diagnostic_participants(user))
+    perms.require(perms.can_list_diagnostic_participants(user))
     campaign = get_object_or_404(PixCampaign, pk=pk)
     form = PixAgentFilterForm(request.GET or None, user=user)
     agents = logic.agents_with_status(campaign, user).select_related("unit")
@@ -223,7 +214,7 @@ def pix_agents(request, pk):
 def pix_remind(request, pk):
     """Reminds the agents of the population the exports have not found yet."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(PixCampaign, pk=pk)
     form = UnitForm(request.POST if request.method == "POST" else request.GET, user=user)
     targets = logic.reminder_targets(campaign, user, form.unit)
@@ -234,13 +225,13 @@ def pix_remind(request, pk):
             return redirect("diagnostic:pix_detail", campaign.pk)
         messages.success(
             request,
-            f"Relance faite : {_plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
-            f"{_plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
+            f"Relance faite : {plural(outcome.emailed, 'courriel envoyé', 'courriels envoyés')}, "
+            f"{plural(outcome.letters, 'courrier à imprimer', 'courriers à imprimer')}.",
         )
         if outcome.email_failed:
             messages.error(
                 request,
-                f"{_plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
+                f"{plural(outcome.email_failed, 'courriel n’a', 'courriels n’ont')} pas pu "
                 "partir. Réessayez plus tard.",
             )
         if outcome.letters:
@@ -268,7 +259,7 @@ def pix_remind(request, pk):
 def pix_letters(request, pk):
     """Reminder letters, one per page, grouped by unit and manager for distribution."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(PixCampaign, pk=pk)
     form = UnitForm(request.GET or None, user=user)
     agents = logic.letter_agents(campaign, user, form.unit)
@@ -294,6 +285,8 @@ def pix_letters(request, pk):
             "form": form,
             "page": page,
             "groups": groups,
+            "back_url": reverse("diagnostic:pix_detail", args=[campaign.pk]),
+            "campaign_label": f"Pix {campaign}",
             "crumbs": _crumbs(campaign, "Courriers"),
         },
     )
@@ -342,7 +335,7 @@ def _upload_page(request, form, *, errors=None, error_total=0, status=200):
 @login_required
 def pix_import_upload(request):
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     uploads.purge_stale_uploads()
     if request.method != "POST":
         initial = {}
@@ -405,7 +398,7 @@ def pix_import_upload(request):
 @login_required
 def pix_import_preview(request):
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     draft = request.session.get(SESSION_KEY)
     if not draft or "preview" not in draft:
         messages.info(request, "Aucun import en cours : envoyez d'abord le fichier.")
@@ -447,7 +440,7 @@ def pix_import_preview(request):
 @require_POST
 @login_required
 def pix_import_cancel(request):
-    _require(perms.can_manage_diagnostic_campaigns(request.user))
+    perms.require(perms.can_manage_diagnostic_campaigns(request.user))
     draft = request.session.pop(SESSION_KEY, None)
     if draft:
         uploads.delete_upload(draft.get("token", ""))
@@ -457,7 +450,7 @@ def pix_import_cancel(request):
 
 @login_required
 def pix_import_job(request, pk):
-    _require(perms.can_manage_diagnostic_campaigns(request.user))
+    perms.require(perms.can_manage_diagnostic_campaigns(request.user))
     job = get_object_or_404(BackgroundJob, pk=pk, kind=PIX_IMPORT_JOB_KIND)
     if job.created_by_id != request.user.pk:
         raise Http404
@@ -502,7 +495,7 @@ def pix_review(request, pk):
     """Rows of the exports without an agent: HR picks the agent (remembered for the next
     imports, the row's evidence follows) or sets the row aside."""
     user = request.user
-    _require(perms.can_manage_diagnostic_campaigns(user))
+    perms.require(perms.can_manage_diagnostic_campaigns(user))
     campaign = get_object_or_404(PixCampaign, pk=pk)
     rows = campaign.participations.to_review().order_by("last_name", "first_name", "line")
     page = Paginator(rows, REVIEW_PER_PAGE).get_page(request.GET.get("page"))
@@ -531,7 +524,7 @@ def pix_review(request, pk):
             messages.success(
                 request,
                 f"Ligne {participation.line} reliée à {agent.full_name} : "
-                f"{_plural(evidence, 'observation ajoutée', 'observations ajoutées')} au profil.",
+                f"{plural(evidence, 'observation ajoutée', 'observations ajoutées')} au profil.",
             )
             return redirect(request.get_full_path())
         posted = (participation.pk, form)

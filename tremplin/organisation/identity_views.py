@@ -7,7 +7,6 @@ import hashlib
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import F
@@ -88,16 +87,11 @@ class IdentityImportForm(AccessibleFormMixin, forms.Form):
     )
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 @login_required
 def identities(request):
     """Coverage per unit: present agents, active identities and their share."""
     user = request.user
-    _require(perms.can_view_identity_coverage(user))
+    perms.require(perms.can_view_identity_coverage(user))
     form = CoverageForm(request.GET or None, user=user)
     coverage = identity_logic.coverage_for(user, form.unit)
     return render(
@@ -118,7 +112,7 @@ def identities(request):
 def identity_list(request):
     """Agents still without an active identity, in the user's scope."""
     user = request.user
-    _require(perms.can_list_missing_identities(user))
+    perms.require(perms.can_list_missing_identities(user))
     form = MissingFilterForm(request.GET or None, user=user)
     agents = (
         identity_logic.without_active_identity(Agent.objects.visible_to(user).present())
@@ -151,7 +145,7 @@ def identity_list(request):
 def identity_export(request):
     """The accounts IT has to create: a page with the choices, then a CSV or XLSX file."""
     user = request.user
-    _require(perms.can_manage_identities(user))
+    perms.require(perms.can_manage_identities(user))
     form = ExportForm(request.GET or None, user=user)
     file_format = request.GET.get("format")
     if file_format in ("csv", "xlsx") and form.is_valid():
@@ -190,7 +184,7 @@ def identity_mark_requested(request):
     """Records that IT was asked to create the accounts: separate from the download on
     purpose, so that fetching a file never changes anything."""
     user = request.user
-    _require(perms.can_manage_identities(user))
+    perms.require(perms.can_manage_identities(user))
     form = ExportForm(request.POST, user=user)
     if not form.is_valid():
         messages.error(request, "Unité inconnue : rien n'a été modifié.")
@@ -217,7 +211,7 @@ def _stored_file(request):
 def identity_import(request):
     """Upload, check every row, then show what applying would change."""
     user = request.user
-    _require(perms.can_manage_identities(user))
+    perms.require(perms.can_manage_identities(user))
     crumbs = [
         ("Identités numériques", reverse("organisation:identities")),
         ("Importer les comptes créés", None),
@@ -275,7 +269,7 @@ def identity_import(request):
 def identity_import_apply(request):
     """Applies the previewed file, after checking it again against today's data."""
     user = request.user
-    _require(perms.can_manage_identities(user))
+    perms.require(perms.can_manage_identities(user))
     stored = _stored_file(request)
     if stored is None or stored[2] != request.POST.get("digest"):
         messages.error(

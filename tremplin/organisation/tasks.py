@@ -2,12 +2,12 @@
 
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
 from tremplin.core import audit, uploads
 from tremplin.core.enums import JobStatus
 from tremplin.core.models import BackgroundJob
+from tremplin.core.templatetags.tremplin import french_number
 
 from . import sirh_import
 
@@ -17,20 +17,6 @@ UNEXPECTED = (
     "Erreur inattendue pendant l'import : rien n'a été écrit. Réessayez, et si l'erreur "
     "revient, prévenez l'administrateur."
 )
-
-
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _finish(job: BackgroundJob, status: str, message: str, result: dict) -> None:
-    job.status = status
-    job.message = message[:500]
-    job.result = result
-    job.finished_at = timezone.now()
-    if status == JobStatus.DONE:
-        job.done = job.total
-    job.save(update_fields=["status", "message", "result", "finished_at", "done"])
 
 
 def _scope_of(user) -> sirh_import.Scope | None:
@@ -60,13 +46,16 @@ def run_agent_import(
     def progress(phase: str, done: int, total: int) -> None:
         share = done / total if total else 1
         percent = int(50 * share) + (50 if phase == sirh_import.PHASE_WRITE else 0)
-        job.report(min(percent, 99), 100, f"{phase} : {_number(done)} / {_number(total)} lignes")
+        job.report(
+            min(percent, 99),
+            100,
+            f"{phase} : {french_number(done)} / {french_number(total)} lignes",
+        )
 
     try:
         data = uploads.read_upload(token)
         if data is None:
-            _finish(
-                job,
+            job.finish(
                 JobStatus.FAILED,
                 "Le fichier n'est plus disponible (envoyé il y a plus de 24 h, ou déjà "
                 "importé). Envoyez-le à nouveau.",
@@ -88,8 +77,7 @@ def run_agent_import(
             del data
             if not plan.ok:
                 preview = plan.preview()
-                _finish(
-                    job,
+                job.finish(
                     JobStatus.FAILED,
                     f"Le fichier contient maintenant {plan.issues.total} erreur(s) (les données "
                     "ont changé depuis la vérification) : rien n'a été écrit.",
@@ -99,12 +87,12 @@ def run_agent_import(
             job.report(50, 100, "Enregistrement des changements…")
             counts = sirh_import.apply_plan(plan, progress=progress)
     except sirh_import.ImportFailed as exc:
-        _finish(job, JobStatus.FAILED, str(exc), {})
+        job.finish(JobStatus.FAILED, str(exc), {})
         return {}
     except Exception as exc:
         # The exception text may quote personal data (a matricule in a constraint error).
         logger.error("agent import job %s failed: %s", job_id, type(exc).__name__)
-        _finish(job, JobStatus.FAILED, UNEXPECTED, {})
+        job.finish(JobStatus.FAILED, UNEXPECTED, {})
         return {}
     finally:
         uploads.delete_upload(token)
@@ -112,5 +100,5 @@ def run_agent_import(
         f"{counts['created']} agent(s) créé(s), {counts['updated']} modifié(s), "
         f"{counts['departed']} noté(s) parti(s), {counts['unchanged']} sans changement."
     )
-    _finish(job, JobStatus.DONE, "Import terminé.", {"summary": summary, "counts": counts})
+    job.finish(JobStatus.DONE, "Import terminé.", {"summary": summary, "counts": counts})
     return counts

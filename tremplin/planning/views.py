@@ -4,7 +4,6 @@ with the waiting list), registration of an agent by HR or their manager, and the
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Q
@@ -27,11 +26,6 @@ from .models import Registration, Session
 PER_PAGE = 30
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _crumbs(*tail):
     return [
         ("Formation", reverse("training:home")),
@@ -43,7 +37,7 @@ def _crumbs(*tail):
 @login_required
 def session_list(request):
     user = request.user
-    _require(perms.can_view_sessions(user))
+    perms.require(perms.can_view_sessions(user))
     show_past = request.GET.get("passees") == "1"
     sessions = Session.objects.select_related("module", "room__site").annotate(
         taken=Count("registrations", filter=Q(registrations__status__in=SEAT_STATUSES)),
@@ -81,7 +75,7 @@ def _save(request, form, *, created: bool):
 
 @login_required
 def session_create(request):
-    _require(perms.can_manage_sessions(request.user))
+    perms.require(perms.can_manage_sessions(request.user))
     form = SessionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         return _save(request, form, created=True)
@@ -94,7 +88,7 @@ def session_create(request):
 
 @login_required
 def session_edit(request, pk):
-    _require(perms.can_manage_sessions(request.user))
+    perms.require(perms.can_manage_sessions(request.user))
     session = get_object_or_404(Session, pk=pk)
     form = SessionForm(request.POST or None, instance=session)
     if request.method == "POST" and form.is_valid():
@@ -109,7 +103,7 @@ def session_edit(request, pk):
 @login_required
 def session_detail(request, pk, register_form=None):
     user = request.user
-    _require(perms.can_view_sessions(user))
+    perms.require(perms.can_view_sessions(user))
     session = get_object_or_404(
         Session.objects.select_related("module", "room__site").prefetch_related("trainers"),
         pk=pk,
@@ -141,7 +135,7 @@ def session_detail(request, pk, register_form=None):
 def register_agent(request, pk):
     user = request.user
     session = get_object_or_404(Session, pk=pk)
-    _require(perms.can_view_sessions(user))
+    perms.require(perms.can_view_sessions(user))
     form = RegisterForm(request.POST)
     if form.is_valid():
         agent = (
@@ -184,7 +178,7 @@ def cancel_registration(request, pk, registration_pk):
     registration = get_object_or_404(
         Registration.objects.select_related("agent"), pk=registration_pk, session_id=pk
     )
-    _require(perms.can_register(user, registration.agent) or perms.can_manage_sessions(user))
+    perms.require(perms.can_register(user, registration.agent) or perms.can_manage_sessions(user))
     try:
         promoted = registrations.cancel(registration, by=user)
     except registrations.RegistrationError as exc:
@@ -202,7 +196,7 @@ def cancel_registration(request, pk, registration_pk):
 def convocation_letters(request, pk):
     """The letters of the registered agents without email, one per page, as a PDF."""
     user = request.user
-    _require(perms.can_manage_sessions(user))
+    perms.require(perms.can_manage_sessions(user))
     session = get_object_or_404(Session.objects.select_related("module", "room__site"), pk=pk)
     letters = [
         r

@@ -2,12 +2,12 @@
 
 import logging
 
-from django.utils import timezone
 from django_tasks import task
 
 from tremplin.accounts import perms
 from tremplin.core.enums import JobStatus
 from tremplin.core.models import BackgroundJob
+from tremplin.core.templatetags.tremplin import french_number
 
 from . import pathways
 
@@ -20,20 +20,6 @@ UNEXPECTED = (
 )
 
 
-def _number(value: int) -> str:
-    return f"{value:,}".replace(",", "\u202f")
-
-
-def _finish(job: BackgroundJob, status: str, message: str, result: dict) -> None:
-    job.status = status
-    job.message = message[:500]
-    job.result = result
-    job.finished_at = timezone.now()
-    if status == JobStatus.DONE:
-        job.done = job.total
-    job.save(update_fields=["status", "message", "result", "finished_at", "done"])
-
-
 @task()
 def run_generation(*, job_id: int, population: dict) -> dict:
     """Computes the pathways of a population (see pathways.population_agents) as its
@@ -42,11 +28,11 @@ def run_generation(*, job_id: int, population: dict) -> dict:
     job = BackgroundJob.objects.select_related("created_by").get(pk=job_id)
     user = job.created_by
     if user is None or not perms.can_generate_pathways(user):
-        _finish(job, JobStatus.FAILED, "Le compte qui a lancé le calcul n'en a plus le droit.", {})
+        job.finish(JobStatus.FAILED, "Le compte qui a lancé le calcul n'en a plus le droit.", {})
         return {}
 
     def progress(done: int, total: int) -> None:
-        job.report(done, total, f"{_number(done)} agent(s) sur {_number(total)}")
+        job.report(done, total, f"{french_number(done)} agent(s) sur {french_number(total)}")
 
     try:
         agents = pathways.population_agents(user, **population)
@@ -57,10 +43,10 @@ def run_generation(*, job_id: int, population: dict) -> dict:
     except Exception as exc:
         # The exception text may quote personal data (a name in a constraint error).
         logger.error("pathway generation job %s failed: %s", job_id, type(exc).__name__)
-        _finish(job, JobStatus.FAILED, UNEXPECTED, {})
+        job.finish(JobStatus.FAILED, UNEXPECTED, {})
         return {}
     result = report.as_dict(ctx.words)
-    _finish(job, JobStatus.DONE, "Calcul terminé.", {"summary": report.summary(), **result})
+    job.finish(JobStatus.DONE, "Calcul terminé.", {"summary": report.summary(), **result})
     return result
 
 

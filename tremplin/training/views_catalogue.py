@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch, ProtectedError
@@ -43,11 +42,6 @@ MODULE_TYPE = "training.module"
 ROWS_LABELS = {"outcomes": "compétences travaillées", "prerequisites": "prérequis"}
 
 
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
-
-
 def _crumbs(module=None, *tail):
     crumbs = [
         ("Formation", reverse("training:home")),
@@ -75,7 +69,7 @@ def _outcomes_prefetch():
 @login_required
 def catalogue_list(request):
     user = request.user
-    _require(perms.can_view_catalogue(user))
+    perms.require(perms.can_view_catalogue(user))
     form = CatalogueFilterForm(request.GET or None)
     modules = form.filter(Module.objects.all()).prefetch_related(_outcomes_prefetch())
     page = Paginator(modules.order_by("position", "title", "pk"), MODULES_PER_PAGE).get_page(
@@ -161,7 +155,7 @@ def module_history(module) -> list[HistoryLine]:
 @login_required
 def catalogue_detail(request, pk):
     user = request.user
-    _require(perms.can_view_catalogue(user))
+    perms.require(perms.can_view_catalogue(user))
     module = get_object_or_404(
         Module.objects.prefetch_related(
             _outcomes_prefetch(),
@@ -259,13 +253,13 @@ def _module_form(request, module):
 
 @login_required
 def catalogue_create(request):
-    _require(perms.can_edit_catalogue(request.user))
+    perms.require(perms.can_edit_catalogue(request.user))
     return _module_form(request, Module())
 
 
 @login_required
 def catalogue_edit(request, pk):
-    _require(perms.can_edit_catalogue(request.user))
+    perms.require(perms.can_edit_catalogue(request.user))
     return _module_form(request, get_object_or_404(Module, pk=pk))
 
 
@@ -275,7 +269,7 @@ def catalogue_edit(request, pk):
 @login_required
 def catalogue_retire(request, pk):
     """GET: what retiring (or deleting) the module changes. POST: retire it."""
-    _require(perms.can_edit_catalogue(request.user))
+    perms.require(perms.can_edit_catalogue(request.user))
     module = get_object_or_404(Module, pk=pk)
     if request.method == "POST":
         if module.active:
@@ -296,7 +290,7 @@ def catalogue_retire(request, pk):
 @require_POST
 @login_required
 def catalogue_restore(request, pk):
-    _require(perms.can_edit_catalogue(request.user))
+    perms.require(perms.can_edit_catalogue(request.user))
     module = get_object_or_404(Module, pk=pk)
     if not module.active:
         module.active = True
@@ -310,7 +304,7 @@ def catalogue_restore(request, pk):
 def catalogue_delete(request, pk):
     """Only a module nothing uses: a module in a pathway, a goal or a pathway template, or
     required by another module, is kept (and can be retired)."""
-    _require(perms.can_edit_catalogue(request.user))
+    perms.require(perms.can_edit_catalogue(request.user))
     module = get_object_or_404(Module, pk=pk)
     refused = (
         "Ce module ne peut pas être supprimé : il figure dans des parcours, des objectifs "

@@ -8,7 +8,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count
 from django.http import Http404
@@ -27,11 +26,6 @@ from .tasks import GENERATION_JOB_KIND, run_generation
 
 RECENT_JOBS = 5
 MAX_ORDER = 99
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
 
 
 def _unit_label(unit: OrgUnit) -> str:
@@ -126,7 +120,7 @@ def generation(request):
     """Step 1: choose a population and see its size; step 2 (POST): run the computation
     in the background and follow it."""
     user = request.user
-    _require(perms.can_generate_pathways(user))
+    perms.require(perms.can_generate_pathways(user))
     data = (
         request.POST
         if request.method == "POST"
@@ -167,7 +161,7 @@ def generation(request):
 
 @login_required
 def generation_job(request, pk):
-    _require(perms.can_generate_pathways(request.user))
+    perms.require(perms.can_generate_pathways(request.user))
     job = get_object_or_404(BackgroundJob, pk=pk, kind=GENERATION_JOB_KIND)
     if job.created_by_id != request.user.pk:
         raise Http404
@@ -286,7 +280,7 @@ def _family_counts(user) -> dict[str, int]:
 @login_required
 def template_list(request):
     user = request.user
-    _require(perms.can_generate_pathways(user))
+    perms.require(perms.can_generate_pathways(user))
     templates = PathwayTemplate.objects.annotate(module_count=Count("steps")).order_by(
         "job_family", "name"
     )
@@ -322,13 +316,13 @@ def _template_form_page(request, template: PathwayTemplate | None):
 
 @login_required
 def template_create(request):
-    _require(perms.can_generate_pathways(request.user))
+    perms.require(perms.can_generate_pathways(request.user))
     return _template_form_page(request, None)
 
 
 @login_required
 def template_edit(request, pk):
-    _require(perms.can_generate_pathways(request.user))
+    perms.require(perms.can_generate_pathways(request.user))
     return _template_form_page(request, get_object_or_404(PathwayTemplate, pk=pk))
 
 
@@ -336,7 +330,7 @@ def template_edit(request, pk):
 @login_required
 def template_delete(request, pk):
     """Deletes a template; the steps it added to pathways stay (they are the agents')."""
-    _require(perms.can_generate_pathways(request.user))
+    perms.require(perms.can_generate_pathways(request.user))
     template = get_object_or_404(PathwayTemplate, pk=pk)
     name = template.name
     template.delete()  # its steps go with it, each one audited
@@ -349,7 +343,7 @@ def template_apply(request, pk):
     """Confirm, then add the template's modules to the pathways of the agents of its job
     family (within the user's scope); applying twice adds nothing more."""
     user = request.user
-    _require(perms.can_generate_pathways(user))
+    perms.require(perms.can_generate_pathways(user))
     template = get_object_or_404(PathwayTemplate, pk=pk)
     agents = Agent.objects.visible_to(user).present().filter(job__family=template.job_family)
     modules = list(

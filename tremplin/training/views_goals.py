@@ -13,7 +13,6 @@ import unicodedata
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import models
 from django.shortcuts import get_object_or_404, redirect, render
@@ -36,11 +35,6 @@ GOALS_PER_PAGE = 20
 HISTORY_ENTRIES = 30
 GOALS_LABEL = "Objectifs de formation"
 SEGMENTS_LABEL = "Groupes éloignés du numérique"
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
 
 
 def _crumbs(root: tuple[str, str], obj=None, *tail):
@@ -135,7 +129,7 @@ def _goals_queryset(user):
 @login_required
 def goal_list(request):
     user = request.user
-    _require(perms.can_view_goals(user))
+    perms.require(perms.can_view_goals(user))
     show_all = request.GET.get("tous") == "1"
     goals = _goals_queryset(user)
     if not show_all:
@@ -161,7 +155,7 @@ def goal_list(request):
 @login_required
 def goal_detail(request, pk):
     user = request.user
-    _require(perms.can_view_goals(user))
+    perms.require(perms.can_view_goals(user))
     goal = get_object_or_404(_goals_queryset(user), pk=pk)
     form = UnitFilterForm(request.GET or None, user=user)
     today = timezone.localdate()
@@ -187,7 +181,7 @@ def goal_detail(request, pk):
 @login_required
 def goal_create(request):
     user = request.user
-    _require(perms.can_edit_goals(user))
+    perms.require(perms.can_edit_goals(user))
     form = CoverageGoalForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         goal = form.save()
@@ -203,9 +197,9 @@ def goal_create(request):
 @login_required
 def goal_edit(request, pk):
     user = request.user
-    _require(perms.can_edit_goals(user))
+    perms.require(perms.can_edit_goals(user))
     goal = get_object_or_404(_goals_queryset(user), pk=pk)
-    _require(logic.can_edit(user, goal))
+    perms.require(logic.can_edit(user, goal))
     form = CoverageGoalForm(request.POST or None, instance=goal, user=user)
     if request.method == "POST" and form.is_valid():
         form.save()
@@ -231,7 +225,7 @@ def _sort_key(segment: FragilitySegment) -> tuple:
 def segment_list(request):
     """Every segment (a collectivité has a handful) with its count, in one query."""
     user = request.user
-    _require(perms.can_view_segments(user))
+    perms.require(perms.can_view_segments(user))
     every_segment = sorted(FragilitySegment.objects.all(), key=_sort_key)
     everybody, counts = segments.counts_of(
         every_segment, logic.counted_agents(user, timezone.localdate())
@@ -261,7 +255,7 @@ def segment_list(request):
 @login_required
 def segment_detail(request, pk):
     user = request.user
-    _require(perms.can_view_segments(user))
+    perms.require(perms.can_view_segments(user))
     segment = get_object_or_404(FragilitySegment, pk=pk)
     form = UnitFilterForm(request.GET or None, user=user)
     agents = logic.counted_agents(user, timezone.localdate())
@@ -287,7 +281,7 @@ def segment_detail(request, pk):
 
 @login_required
 def segment_create(request):
-    _require(perms.can_edit_segments(request.user))
+    perms.require(perms.can_edit_segments(request.user))
     form = FragilitySegmentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         segment = form.save()
@@ -302,7 +296,7 @@ def segment_create(request):
 
 @login_required
 def segment_edit(request, pk):
-    _require(perms.can_edit_segments(request.user))
+    perms.require(perms.can_edit_segments(request.user))
     segment = get_object_or_404(FragilitySegment, pk=pk)
     form = FragilitySegmentForm(request.POST or None, instance=segment)
     if request.method == "POST" and form.is_valid():

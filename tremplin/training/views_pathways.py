@@ -5,12 +5,11 @@ agent's pathway with its steps, their actions and their history."""
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Max, Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -49,11 +48,6 @@ EXPORT_HEADERS = [
     "Faite le",
     "Plus nécessaire",
 ]
-
-
-def _require(allowed: bool):
-    if not allowed:
-        raise PermissionDenied
 
 
 def _unit_label(unit: OrgUnit) -> str:
@@ -157,7 +151,7 @@ def my_pathway(request):
 @login_required
 def pathway_list(request):
     user = request.user
-    _require(perms.can_list_pathways(user))
+    perms.require(perms.can_list_pathways(user))
     form = PathwayFilterForm(request.GET or None, user=user)
     pathways = _with_counts(
         Pathway.objects.visible_to(user)
@@ -227,17 +221,22 @@ def bulk_validate(request):
     """Validates the proposed steps of the checked agents' pathways (manager or HR,
     within scope; the user's own pathway is never validated by themself)."""
     user = request.user
-    _require(perms.can_validate_pathway_any(user))
+    perms.require(perms.can_validate_pathway_any(user))
     ids = [int(i) for i in request.POST.getlist("pathway") if i.isdigit()]
-    pathways = Pathway.objects.visible_to(user).filter(pk__in=ids).select_related("agent")
+    # visible_to() already limits to the user's scope: only their own pathway is left out.
+    steps = (
+        PathwayStep.objects.filter(
+            pathway__in=Pathway.objects.visible_to(user).filter(pk__in=ids),
+            status=StepStatus.PROPOSED,
+        )
+        .exclude(pathway__agent_id=user.agent_id)
+        .select_related("module")
+    )
     validated = 0
     with transaction.atomic():
-        for pathway in pathways:
-            if not perms.can_validate_pathway(user, pathway.agent):
-                continue
-            for step in pathway.steps.filter(status=StepStatus.PROPOSED).select_related("module"):
-                step.validate(by=user)
-                validated += 1
+        for step in steps:
+            step.validate(by=user)
+            validated += 1
     if validated:
         messages.success(
             request,
@@ -271,7 +270,7 @@ class AddStepForm(AccessibleFormMixin, forms.Form):
 
 def _agent_or_403(request, pk):
     agent = get_object_or_404(Agent.objects.select_related("unit", "job"), pk=pk)
-    _require(perms.can_view_pathway(request.user, agent))
+    perms.require(perms.can_view_pathway(request.user, agent))
     return agent
 
 
@@ -368,7 +367,7 @@ def step_action(request, pk, step_pk):
         if right == "validate"
         else perms.can_edit_pathway(user, agent)
     )
-    _require(allowed)
+    perms.require(allowed)
     try:
         run(step, user)
     except StepTransitionError as exc:
@@ -384,7 +383,7 @@ def move_step(request, pk, step_pk):
     """Moves an open step one place up or down (HR and advisors)."""
     user = request.user
     agent = _agent_or_403(request, pk)
-    _require(perms.can_edit_pathway(user, agent))
+    perms.require(perms.can_edit_pathway(user, agent))
     step = get_object_or_404(PathwayStep, pk=step_pk, pathway__agent=agent)
     steps = list(step.pathway.steps.order_by("position", "pk"))
     index = steps.index(step)
@@ -404,7 +403,7 @@ def move_step(request, pk, step_pk):
 def add_step(request, pk):
     user = request.user
     agent = _agent_or_403(request, pk)
-    _require(perms.can_edit_pathway(user, agent))
+    perms.require(perms.can_edit_pathway(user, agent))
     pathway = agent.pathways.filter(target_job__isnull=True).first()
     form = AddStepForm(request.POST, pathway=pathway)
     if not form.is_valid():
@@ -430,7 +429,7 @@ def regenerate(request, pk):
     """Computes the agent's pathway again from today's profile, job and goals."""
     user = request.user
     agent = _agent_or_403(request, pk)
-    _require(perms.can_generate_pathways(user))
+    perms.require(perms.can_generate_pathways(user))
     from .pathways import generate_for
 
     report = generate_for([agent.pk], by=user)
@@ -483,12 +482,6 @@ def home(request):
             "Pour un groupe d'agents, et les parcours types par famille de métiers.",
         ),
     ]
-    shown = []
-    for allowed, name, label, text in links:
-        if allowed:
-            try:
-                shown.append((reverse(name), label, text))
-            except NoReverseMatch:  # a page another part of the issue has not published yet
-                continue
-    _require(bool(shown))
+    shown = [(reverse(name), label, text) for allowed, name, label, text in links if allowed]
+    perms.require(bool(shown))
     return render(request, "training/home.html", {"links": shown, "crumbs": [("Formation", None)]})
