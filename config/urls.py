@@ -13,6 +13,7 @@ urlpatterns = [
     path("diagnostic/", include("tremplin.diagnostic.urls")),
     path("formation/", include("tremplin.training.urls")),
     path("seances/", include("tremplin.planning.urls")),
+    path("accompagnements/", include("tremplin.planning.urls_coaching")),
     path("admin/", admin.site.urls),
 ]
 

@@ -258,3 +258,56 @@ def can_register(user, agent) -> bool:
     return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER) and can_view_agent(
         user, agent
     )
+
+
+def can_approve_registration(user, agent) -> bool:
+    """Agree to a registration the agent asked for: their manager, or HR within scope."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.HR, Role.ADMIN, Role.MANAGER) and can_view_agent(user, agent)
+
+
+def can_manage_resources(user) -> bool:
+    """Trainers (availability, absences), rooms and service-continuity rules."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_view_resources(user) -> bool:
+    """Calendars of trainers, rooms and sites, and the resource lists."""
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR)
+
+
+def can_take_attendance(user, session) -> bool:
+    """Tick present / absent / excused: the training office, the advisors, and any trainer
+    of that session who has an account (a Fresque facilitator on their tablet)."""
+    if can_manage_sessions(user):
+        return True
+    trainer = getattr(user, "trainer", None) if getattr(user, "is_authenticated", False) else None
+    return trainer is not None and session.trainers.filter(pk=trainer.pk).exists()
+
+
+def can_view_attestation(user, agent) -> bool:
+    """An attendee's attestation: the agent, and staff who follow their training."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return True
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER) and can_view_agent(
+        user, agent
+    )
+
+
+def can_view_no_shows(user) -> bool:
+    """No-shows per agent and per team, within the scope."""
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER)
+
+
+# --- Coaching log ----------------------------------------------------------------------------
+
+
+def can_log_coaching(user) -> bool:
+    """Record a coaching: the advisors (their own entries), HR and admins."""
+    return _is(user, Role.ADVISOR, Role.HR, Role.ADMIN)
+
+
+def can_view_all_coaching(user) -> bool:
+    """Every advisor's entries and the overall figures."""
+    return _is(user, Role.HR, Role.ADMIN)

@@ -12,7 +12,15 @@ from django.utils import timezone
 from tremplin.core.audit import audited
 from tremplin.training.enums import TrainerKind
 
-from .enums import ACTIVE_STATUSES, Attendance, RegistrationStatus, SessionStatus
+from .enums import (
+    ACTIVE_STATUSES,
+    Attendance,
+    Autonomy,
+    CoachingFollowUp,
+    CoachingPlace,
+    RegistrationStatus,
+    SessionStatus,
+)
 
 
 @audited()
@@ -168,6 +176,13 @@ class Session(models.Model):
         "version", default=0, help_text="Augmente à chaque changement envoyé aux agents."
     )
     notes = models.TextField("remarques", blank=True)
+    cancellation_reason = models.CharField("motif de l'annulation", max_length=200, blank=True)
+    attendance_closed_at = models.DateTimeField(
+        "émargement clos le",
+        null=True,
+        blank=True,
+        help_text="Les présences sont saisies : les étapes de parcours sont faites.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="créée par",
@@ -246,6 +261,17 @@ class Registration(models.Model):
         related_name="+",
     )
     attendance = models.CharField("présence", max_length=10, choices=Attendance.choices, blank=True)
+    attendance_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="présence notée par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    attendance_recorded_at = models.DateTimeField("présence notée le", null=True, blank=True)
+    reminded_week_before_at = models.DateTimeField("rappel à 7 jours envoyé le", null=True)
+    reminded_day_before_at = models.DateTimeField("rappel la veille envoyé le", null=True)
     ics_sequence = models.PositiveIntegerField(
         "version de l'invitation envoyée",
         default=0,
@@ -300,3 +326,89 @@ class ContinuityRule(models.Model):
         """At least one agent may always go (a rule that forbids everybody would block
         training for ever in a small team)."""
         return max(1, team_size * self.max_absent_percent // 100)
+
+
+class CoachingTheme(models.Model):
+    """What a coaching was about (office software, email, security…); HR keeps the list."""
+
+    name = models.CharField("thème", max_length=120, unique=True)
+    position = models.PositiveSmallIntegerField("ordre", default=0)
+    active = models.BooleanField("proposé", default=True)
+
+    class Meta:
+        verbose_name = "thème d'accompagnement"
+        verbose_name_plural = "thèmes d'accompagnement"
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class CoachingEntryQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """HR and admins see every entry; an advisor sees their own."""
+        from tremplin.accounts.enums import Role
+
+        if user.is_superuser or user.has_role(Role.HR, Role.ADMIN):
+            return self
+        if user.has_role(Role.ADVISOR):
+            return self.filter(advisor=user)
+        return self.none()
+
+
+@audited()
+class CoachingEntry(models.Model):
+    """Individual or group coaching by a digital advisor, outside catalogue sessions."""
+
+    advisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="conseiller",
+        on_delete=models.PROTECT,
+        related_name="coaching_entries",
+    )
+    happened_on = models.DateField("date")
+    duration_minutes = models.PositiveSmallIntegerField(
+        "durée (minutes)", validators=[MinValueValidator(5), MaxValueValidator(8 * 60)]
+    )
+    place = models.CharField("lieu", max_length=8, choices=CoachingPlace.choices)
+    site = models.ForeignKey(
+        "organisation.Site",
+        verbose_name="site",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    place_detail = models.CharField("précision sur le lieu", max_length=200, blank=True)
+    agents = models.ManyToManyField(
+        "organisation.Agent", verbose_name="agents accompagnés", related_name="coaching_entries"
+    )
+    themes = models.ManyToManyField(CoachingTheme, verbose_name="thèmes", related_name="entries")
+    autonomy = models.CharField("autonomie atteinte", max_length=12, choices=Autonomy.choices)
+    follow_up = models.CharField(
+        "suite", max_length=12, choices=CoachingFollowUp.choices, default=CoachingFollowUp.NONE
+    )
+    follow_up_detail = models.CharField(
+        "précision sur la suite",
+        max_length=200,
+        blank=True,
+        help_text="Le service vers lequel l'agent est orienté, la date du rendez-vous…",
+    )
+    notes = models.TextField(
+        "notes",
+        blank=True,
+        help_text="Ce que l'agent sait faire, ce qui reste à voir. Pas de donnée de santé.",
+    )
+    created_at = models.DateTimeField("saisi le", auto_now_add=True)
+    updated_at = models.DateTimeField("modifié le", auto_now=True)
+
+    objects = CoachingEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "accompagnement"
+        verbose_name_plural = "accompagnements"
+        ordering = ["-happened_on", "-pk"]
+        indexes = [models.Index(fields=["advisor", "happened_on"])]
+
+    def __str__(self):
+        return f"Accompagnement du {self.happened_on:%d/%m/%Y}"

@@ -1,12 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-from . import views
+from . import views, views_agent
 
 app_name = "planning"
 urlpatterns = [
     path("", views.session_list, name="session_list"),
     path("nouvelle/", views.session_create, name="session_create"),
-    path("mes-seances/", views.my_sessions, name="my_sessions"),
+    path("mes-seances/", views_agent.my_sessions, name="my_sessions"),
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("<int:pk>/inscrire/", views.register_agent, name="register_agent"),
@@ -16,4 +16,8 @@ urlpatterns = [
         views.cancel_registration,
         name="cancel_registration",
     ),
+    # Calendars and resource pages (trainers, rooms, continuity rules).
+    path("", include("tremplin.planning.urls_resources")),
+    # Attendance sheets, no-shows and attestations.
+    path("", include("tremplin.planning.urls_attendance")),
 ]

@@ -218,26 +218,3 @@ def convocation_letters(request, pk):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="convocations-seance-{session.pk}.pdf"'
     return response
-
-
-@login_required
-def my_sessions(request):
-    """The agent's sessions to come and the ones they attended, in plain French."""
-    agent_id = request.user.agent_id
-    if not agent_id:
-        return redirect("core:home")
-    mine = (
-        Registration.objects.filter(agent_id=agent_id)
-        .active()
-        .select_related("session__module", "session__room__site")
-        .order_by("session__starts_at")
-    )
-    now = timezone.now()
-    return render(
-        request,
-        "planning/my_sessions.html",
-        {
-            "upcoming": [r for r in mine if r.session.ends_at >= now],
-            "crumbs": [("Mes séances", None)],
-        },
-    )
