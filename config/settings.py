@@ -164,6 +164,17 @@ EMAIL_BACKEND = env(
     "DJANGO_EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend"
 )
 DEFAULT_FROM_EMAIL = env("DJANGO_DEFAULT_FROM_EMAIL", default="tremplin@localhost")
+# The SMTP server, when DJANGO_EMAIL_BACKEND is the SMTP one: a local relay by default.
+EMAIL_HOST = env("DJANGO_EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("DJANGO_EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("DJANGO_EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("DJANGO_EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("DJANGO_EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("DJANGO_EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
+# Sent emails hold names, addresses and session details: kept this long, then deleted
+# (`send_outbox --wet-run` purges them), as the DPO's register says.
+TREMPLIN_OUTBOX_RETENTION_DAYS = env.int("TREMPLIN_OUTBOX_RETENTION_DAYS", default=90)
 
 # Logs carry no personal data: only ids and counts are ever logged.
 LOGGING = {

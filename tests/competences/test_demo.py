@@ -63,12 +63,13 @@ def test_evidence_is_believable(small_demo):
     assert pix.exists() and not pix.filter(agent__job__work_kind=WorkKind.FIELD).exists()
     measured_office = office.filter(evidence__source=EvidenceSource.PIX).distinct().count()
     assert 0.5 < measured_office / office.count() < 0.9
-    # Those far from digital tools: few measured yet, by advisors at low levels, or by the
-    # diagnostic some of them already took.
+    # Those far from digital tools: few measured yet, by advisors at low levels, by the
+    # diagnostic some of them already took, or by a training session they attended.
     far_evidence = Evidence.objects.filter(agent__in=far)
     assert set(far_evidence.values_list("source", flat=True)) <= {
         EvidenceSource.ADVISOR,
         EvidenceSource.DIAGNOSTIC,
+        EvidenceSource.TRAINING,
     }
     assert far_evidence.filter(source=EvidenceSource.ADVISOR, level__gt=2).count() == 0
     assert far_evidence.values("agent").distinct().count() < 0.35 * far.count()

@@ -360,3 +360,22 @@ def test_admin_lists_messages_without_letting_anyone_edit_them(admin_client, set
     assert "Enregistrer" not in detail.text
     assert admin_client.get("/admin/core/outboxmessage/add/").status_code == 403
     assert admin_client.post(f"/admin/core/outboxmessage/{message.pk}/delete/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_sent_messages_are_deleted_after_the_retention_period(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    settings.TREMPLIN_OUTBOX_RETENTION_DAYS = 90
+    old, recent, failed = queue(), queue(), queue()
+    now = timezone.now()
+    OutboxMessage.objects.filter(pk=old.pk).update(
+        status=OutboxStatus.SENT, sent_at=now - dt.timedelta(days=91)
+    )
+    OutboxMessage.objects.filter(pk=recent.pk).update(
+        status=OutboxStatus.SENT, sent_at=now - dt.timedelta(days=89)
+    )
+    OutboxMessage.objects.filter(pk=failed.pk).update(status=OutboxStatus.FAILED)
+    out = io.StringIO()
+    call_command("send_outbox", "--wet-run", stdout=out)
+    assert "1 courriel(s) envoyé(s) il y a plus de 90 jours effacé(s)." in out.getvalue()
+    assert set(OutboxMessage.objects.values_list("pk", flat=True)) == {recent.pk, failed.pk}

@@ -286,6 +286,11 @@ def can_take_attendance(user, session) -> bool:
     return trainer is not None and session.trainers.filter(pk=trainer.pk).exists()
 
 
+def can_correct_attendance(user) -> bool:
+    """Change a mark once the attendance sheet is closed: the training office only."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
 def can_view_attestation(user, agent) -> bool:
     """An attendee's attestation: the agent, and staff who follow their training."""
     if getattr(user, "agent_id", None) == agent.pk:

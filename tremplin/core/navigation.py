@@ -18,6 +18,7 @@ MENU = [
     ("Formation", "training:home", perms.can_open_training),
     ("Mon parcours", "training:my_pathway", lambda u: bool(u.agent_id)),
     ("Mes séances", "planning:my_sessions", lambda u: bool(u.agent_id)),
+    ("Accompagnements", "coaching:list", perms.can_log_coaching),
     ("Imports", "organisation:import_agents", perms.can_import_agents),
     ("Kiosque", "accounts:kiosk_open", perms.can_open_kiosk),
     ("Journal d'audit", "core:audit", perms.can_view_audit),

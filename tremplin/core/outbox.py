@@ -324,6 +324,18 @@ def next_attempt_at() -> dt.datetime | None:
     )["at"]
 
 
+def purge_sent(now: dt.datetime | None = None) -> int:
+    """Deletes the messages sent more than TREMPLIN_OUTBOX_RETENTION_DAYS ago: their
+    bodies hold names, addresses and dates the register of processing does not keep.
+    Failed messages stay until someone looks at them."""
+    now = now or timezone.now()
+    limit = now - dt.timedelta(days=settings.TREMPLIN_OUTBOX_RETENTION_DAYS)
+    deleted, _ = OutboxMessage.objects.filter(status=OutboxStatus.SENT, sent_at__lt=limit).delete()
+    if deleted:
+        logger.info("outbox: %s sent message(s) past retention deleted", deleted)
+    return deleted
+
+
 @task()
 def send_outbox() -> dict:
     """Sends the messages whose time has come. A run that had to postpone some enqueues

@@ -120,9 +120,29 @@ def agent_detail(request, pk):
             "identity": getattr(agent, "identity", None),
             "is_self": request.user.agent_id == agent.pk,
             "can_issue_code": perms.can_issue_login_code(request.user, agent),
+            **_training_record(request.user, agent),
             "crumbs": crumbs,
         },
     )
+
+
+def _training_record(user, agent) -> dict:
+    """The agent's sessions (with attestations) and coachings, for who may see them."""
+    from tremplin.planning.coaching import coaching_for_agent
+    from tremplin.planning.models import Registration
+
+    if not perms.can_view_attestation(user, agent):
+        return {}
+    sessions = (
+        Registration.objects.filter(agent=agent)
+        .exclude(status="cancelled")
+        .select_related("session__module", "session__room__site")
+        .order_by("-session__starts_at")[:30]
+    )
+    return {
+        "training_sessions": sessions,
+        "coachings": list(coaching_for_agent(agent, user)[:10]),
+    }
 
 
 @login_required

@@ -21,6 +21,8 @@ from .models import Registration
 
 KIND_CONVOCATION = "convocation"
 KIND_CANCELLATION = "annulation"
+KIND_CHANGE = "modification"
+KIND_REMINDER = "rappel"
 
 
 def reads_email(registration: Registration) -> bool:
@@ -46,16 +48,36 @@ def _invitation(registration: Registration) -> ics.Invitation:
     )
 
 
-def _context(registration: Registration, *, cancelled: bool = False) -> dict:
+def _context(registration: Registration, *, kind: str = KIND_CONVOCATION, reason: str = "") -> dict:
     session = registration.session
+    start = timezone.localtime(session.starts_at)
     return {
         "registration": registration,
         "agent": registration.agent,
         "session": session,
-        "start": timezone.localtime(session.starts_at),
+        "start": start,
         "end": timezone.localtime(session.ends_at),
-        "cancelled": cancelled,
+        "cancelled": kind == KIND_CANCELLATION,
+        "changed": kind == KIND_CHANGE,
+        "reminder": kind == KIND_REMINDER,
+        "days_left": (start.date() - timezone.localdate()).days,
+        "reason": reason,
     }
+
+
+def _queue(registration: Registration, *, kind: str, subject: str, ics_bytes: bytes, reason=""):
+    body = render_to_string(
+        "planning/convocation_email.txt", _context(registration, kind=kind, reason=reason)
+    )
+    filename = "annulation.ics" if kind == KIND_CANCELLATION else "convocation.ics"
+    queue_email(
+        to=registration.agent.email,
+        subject=f"{subject} : {registration.session.module}",
+        body=body,
+        kind=kind,
+        attachments=[Attachment.ics(ics_bytes, filename)],
+        related_label=f"planning.registration:{registration.pk}",
+    )
 
 
 def send_convocation(registration: Registration) -> bool:
@@ -63,42 +85,70 @@ def send_convocation(registration: Registration) -> bool:
     Call inside the registration's transaction."""
     if not reads_email(registration):
         return False
-    body = render_to_string("planning/convocation_email.txt", _context(registration))
-    queue_email(
-        to=registration.agent.email,
-        subject=f"Convocation : {registration.session.module}",
-        body=body,
+    _queue(
+        registration,
         kind=KIND_CONVOCATION,
-        attachments=[Attachment.ics(ics.request_ics(_invitation(registration)))],
-        related_label=f"planning.registration:{registration.pk}",
+        subject="Convocation",
+        ics_bytes=ics.request_ics(_invitation(registration)),
     )
     return True
 
 
-def send_cancellation(registration: Registration) -> bool:
+def send_change(registration: Registration) -> bool:
+    """The session moved (day, time or room): the same invitation, next SEQUENCE, so the
+    agent's calendar moves the event instead of adding a second one."""
+    if not reads_email(registration):
+        return False
+    registration.ics_sequence += 1
+    registration.save(update_fields=["ics_sequence", "updated_at"])
+    _queue(
+        registration,
+        kind=KIND_CHANGE,
+        subject="Changement",
+        ics_bytes=ics.request_ics(_invitation(registration)),
+    )
+    return True
+
+
+def send_reminder(registration: Registration) -> bool:
+    """A reminder a week or a day before, with the invitation as it stands (same
+    SEQUENCE: nothing changed, a calendar that has it keeps one event)."""
+    if not reads_email(registration):
+        return False
+    _queue(
+        registration,
+        kind=KIND_REMINDER,
+        subject="Rappel",
+        ics_bytes=ics.request_ics(_invitation(registration)),
+    )
+    return True
+
+
+def send_cancellation(registration: Registration, *, reason: str = "") -> bool:
     """Queues the cancellation notice (same UID, next SEQUENCE, METHOD:CANCEL)."""
     if not reads_email(registration):
         return False
     registration.ics_sequence += 1
     registration.save(update_fields=["ics_sequence", "updated_at"])
-    body = render_to_string(
-        "planning/convocation_email.txt", _context(registration, cancelled=True)
-    )
-    queue_email(
-        to=registration.agent.email,
-        subject=f"Annulé : {registration.session.module}",
-        body=body,
+    _queue(
+        registration,
         kind=KIND_CANCELLATION,
-        attachments=[Attachment.ics(ics.cancel_ics(_invitation(registration)), "annulation.ics")],
-        related_label=f"planning.registration:{registration.pk}",
+        subject="Annulé",
+        ics_bytes=ics.cancel_ics(_invitation(registration)),
+        reason=reason,
     )
     return True
 
 
-def letters_pdf(registrations, *, base_url: str) -> bytes:
-    """One convocation letter per page, for the agents without email."""
+def letters_pdf(registrations, *, base_url: str, kind: str = KIND_CONVOCATION) -> bytes:
+    """One letter per page, for the agents without email: the convocation, or the
+    notice that the session moved or was cancelled."""
     return render_pdf(
         "planning/convocation_letters.html",
-        {"letters": [_context(r) for r in registrations]},
+        {
+            "letters": [
+                _context(r, kind=kind, reason=r.session.cancellation_reason) for r in registrations
+            ]
+        },
         base_url=base_url,
     )

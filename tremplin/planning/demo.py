@@ -1,7 +1,8 @@
 """Demo data for planning: the three digital advisors, a Fresque facilitator and the
 CNFPT as trainers, a room on each site that has a training room, and sessions over the
 next four weeks filled from the validated pathway steps (registrations go through
-registrations.register, so seats, waiting lists and convocations are real). Reproducible
+registrations.register, so seats, waiting lists and convocations are real), a few past
+sessions with their attendance closed, and the advisors' coaching log. Reproducible
 for a given seed; call after the training demo."""
 
 from __future__ import annotations
@@ -17,8 +18,17 @@ from tremplin.organisation.models import Site
 from tremplin.training.enums import StepStatus, TrainerKind
 from tremplin.training.models import Module, PathwayStep
 
-from . import registrations
-from .models import Registration, Room, Session, Trainer, TrainerAvailability
+from . import demo_attendance, demo_coaching, registrations
+from .models import (
+    CoachingEntry,
+    ContinuityRule,
+    Registration,
+    Room,
+    Session,
+    Trainer,
+    TrainerAbsence,
+    TrainerAvailability,
+)
 
 SESSION_HOURS = (9, 14)  # a morning and an afternoon slot
 WEEKS = 4
@@ -117,22 +127,31 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
                 waiting += 1
             else:
                 registered += 1
+    held = demo_attendance.seed(random.Random(f"attendance-{seed}"), today)
+    coachings = demo_coaching.seed(random.Random(f"coaching-{seed}"), today)
     return {
         "formateurs": len(advisors) + 2,
         "salles": len(rooms),
         "séances": len(sessions),
         "inscriptions": registered,
         "en liste d'attente": waiting,
+        **{f"{what} (passé)": n for what, n in held.items()},
+        "accompagnements": coachings,
     }
 
 
 def wipe() -> None:
     """Empties the planning tables before seed_demo --reset deletes the agents."""
     tables = (
+        CoachingEntry.agents.through,
+        CoachingEntry.themes.through,
+        CoachingEntry,
         Registration,
         Session.trainers.through,
         Session,
         TrainerAvailability,
+        TrainerAbsence,
+        ContinuityRule,
         Trainer.modules.through,
         Trainer,
         Room,

@@ -6,13 +6,17 @@ from django.utils import timezone
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.training.models import Module
 
+from . import calendar
+from .forms_resources import WEEKDAY_NAMES
 from .models import Room, Session, Trainer
 
 
 class SessionForm(AccessibleFormMixin, forms.ModelForm):
     """A session of a module. Refused with a French error on the field: a date in the
     past, an end before the start, more places than the room has, a room or a trainer
-    already taken at that time, a trainer who does not run this module."""
+    already taken at that time, a trainer who does not run this module, is absent that
+    day, already runs their maximum of sessions that day, or (when they have weekly slots)
+    is not available at that time."""
 
     starts_at = forms.DateTimeField(
         label="Début",
@@ -93,16 +97,61 @@ class SessionForm(AccessibleFormMixin, forms.ModelForm):
                     f"({timezone.localtime(clash.starts_at):%d/%m/%Y %H:%M}).",
                 )
         for trainer in data.get("trainers") or []:
-            clash = others.filter(trainers=trainer).select_related("module").first()
-            if clash:
-                self.add_error(
-                    "trainers",
-                    f"{trainer} anime déjà « {clash.module} » à ce moment "
-                    f"({timezone.localtime(clash.starts_at):%d/%m/%Y %H:%M}).",
-                )
-            elif module and not trainer.modules.filter(pk=module.pk).exists():
-                self.add_error("trainers", f"{trainer} n'anime pas « {module} ».")
+            problem = self._trainer_problem(trainer, module, others, starts_at, ends_at)
+            if problem:
+                self.add_error("trainers", problem)
         return data
+
+    def _trainer_problem(self, trainer, module, others, starts_at, ends_at) -> str | None:
+        """The first reason this trainer cannot run the session, or None."""
+        start, end = timezone.localtime(starts_at), timezone.localtime(ends_at)
+        absence = trainer.absences.filter(
+            starts_on__lte=end.date(), ends_on__gte=start.date()
+        ).first()
+        if absence:
+            return (
+                f"{trainer} est absent(e) du {absence.starts_on:%d/%m/%Y} "
+                f"au {absence.ends_on:%d/%m/%Y}."
+            )
+        clash = others.filter(trainers=trainer).select_related("module").first()
+        if clash:
+            return (
+                f"{trainer} anime déjà « {clash.module} » à ce moment "
+                f"({timezone.localtime(clash.starts_at):%d/%m/%Y %H:%M})."
+            )
+        if module and not trainer.modules.filter(pk=module.pk).exists():
+            return f"{trainer} n'anime pas « {module} »."
+        day_starts, day_ends = calendar.day_bounds(
+            start.date(), start.date() + dt.timedelta(days=1), start.tzinfo
+        )
+        same_day = Session.objects.live().filter(
+            trainers=trainer, starts_at__gte=day_starts, starts_at__lt=day_ends
+        )
+        if self.instance.pk:
+            same_day = same_day.exclude(pk=self.instance.pk)
+        if same_day.count() >= trainer.max_sessions_per_day:
+            return (
+                f"{trainer} anime déjà {trainer.max_sessions_per_day} séance"
+                f"{'s' if trainer.max_sessions_per_day > 1 else ''} le "
+                f"{start:%d/%m/%Y} : c'est son maximum par jour."
+            )
+        slots = list(trainer.availabilities.all())
+        fits = start.date() == end.date() and any(
+            slot.weekday == start.isoweekday()
+            and slot.starts_at <= start.time()
+            and end.time() <= slot.ends_at
+            for slot in slots
+        )
+        if slots and not fits:
+            return (
+                f"La séance tombe en dehors des disponibilités de {trainer} ("
+                + ", ".join(
+                    f"{WEEKDAY_NAMES[s.weekday]} {s.starts_at:%H:%M}–{s.ends_at:%H:%M}"
+                    for s in slots
+                )
+                + ")."
+            )
+        return None
 
 
 class RegisterForm(AccessibleFormMixin, forms.Form):

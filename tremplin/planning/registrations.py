@@ -12,9 +12,10 @@ exact: two requests for the last seat cannot both see it free.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone
 
 from tremplin.organisation.enums import WorkPattern
@@ -193,7 +194,7 @@ def cancel(registration: Registration, *, by=None) -> Registration | None:
         registration.status = RegistrationStatus.CANCELLED
         registration.waiting_position = None
         registration.save(update_fields=["status", "waiting_position", "updated_at"])
-        if convened:
+        if convened and session.status != SessionStatus.CANCELLED:
             convocations.send_cancellation(registration)
         if not freed or session.starts_at <= timezone.now():
             return None
@@ -224,3 +225,91 @@ def _promote(session: Session) -> Registration | None:
 def seats_left(session: Session) -> int:
     taken = Registration.objects.filter(session=session, status__in=SEAT_STATUSES).count()
     return max(session.capacity - taken, 0)
+
+
+# --- The session itself changes -------------------------------------------------------------
+
+# Fields whose change the convened agents must hear about.
+NOTIFIED_FIELDS = ("starts_at", "ends_at", "room")
+
+
+@dataclass
+class ChangeReport:
+    """What a session change or cancellation did, for the page that made it."""
+
+    emailed: int = 0
+    letters: int = 0
+    clashes: list[str] = field(default_factory=list)
+
+
+def _registered(session: Session):
+    return (
+        Registration.objects.filter(session=session, status=RegistrationStatus.REGISTERED)
+        .select_related("agent", "session__module", "session__room__site")
+        .order_by("pk")
+    )
+
+
+def session_changed(session: Session, changed_fields) -> ChangeReport:
+    """Call in the transaction that saved the session. When its day, time or room moved,
+    every convened agent gets the updated invitation (same UID, next SEQUENCE) or is
+    counted for a letter; agents whom the new time puts in two places at once are named
+    (their seat is kept: the training office calls them), and the work-pattern flag is
+    computed again."""
+    report = ChangeReport()
+    if not set(changed_fields) & set(NOTIFIED_FIELDS):
+        return report
+    Session.objects.filter(pk=session.pk).update(sequence=F("sequence") + 1)
+    for registration in _registered(session):
+        agent = registration.agent
+        flag = outside_work_pattern(agent, session)
+        if flag != registration.outside_work_pattern:
+            registration.outside_work_pattern = flag
+            registration.save(update_fields=["outside_work_pattern", "updated_at"])
+        try:
+            _check_overlap(agent, session)
+        except RegistrationError:
+            report.clashes.append(agent.full_name)
+        if convocations.send_change(registration):
+            report.emailed += 1
+        else:
+            report.letters += 1
+    return report
+
+
+def cancel_session(session: Session, *, reason: str, by=None) -> ChangeReport:
+    """The whole session is cancelled: convened agents get the cancellation (email with
+    METHOD:CANCEL, or a letter to print). Registrations stay as they were, on a
+    cancelled session: they no longer hold a seat anywhere, the agent's pathway step
+    stays open for another date, and the history shows who was convened."""
+    report = ChangeReport()
+    with transaction.atomic():
+        session = Session.objects.select_for_update().select_related("module").get(pk=session.pk)
+        if session.status == SessionStatus.CANCELLED:
+            raise RegistrationError("Cette séance est déjà annulée.")
+        if session.status == SessionStatus.HELD:
+            raise RegistrationError("Cette séance a eu lieu : on ne peut plus l'annuler.")
+        session.status = SessionStatus.CANCELLED
+        session.cancellation_reason = reason
+        session.save(update_fields=["status", "cancellation_reason"])
+        for registration in _registered(session):
+            if convocations.send_cancellation(registration, reason=reason):
+                report.emailed += 1
+            else:
+                report.letters += 1
+    return report
+
+
+def confirm_session(session: Session) -> Session:
+    """Planned → confirmed: the session will be held (enough registrations, trainer and
+    room sure)."""
+    with transaction.atomic():
+        session = Session.objects.select_for_update().get(pk=session.pk)
+        if session.status != SessionStatus.PLANNED:
+            raise RegistrationError(
+                f"Seule une séance prévue peut être confirmée ; celle-ci est "
+                f"{session.get_status_display().lower()}."
+            )
+        session.status = SessionStatus.CONFIRMED
+        session.save(update_fields=["status"])
+    return session

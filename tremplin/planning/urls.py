@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_agent
+from . import views, views_agent, views_registration
 
 app_name = "planning"
 urlpatterns = [
@@ -10,6 +10,30 @@ urlpatterns = [
     path("<int:pk>/", views.session_detail, name="session_detail"),
     path("<int:pk>/modifier/", views.session_edit, name="session_edit"),
     path("<int:pk>/inscrire/", views.register_agent, name="register_agent"),
+    path(
+        "<int:pk>/inscrire-plusieurs/",
+        views_registration.register_several,
+        name="register_several",
+    ),
+    path("<int:pk>/annuler/", views.session_cancel, name="session_cancel"),
+    path("<int:pk>/confirmer/", views.session_confirm, name="session_confirm"),
+    path("accords/", views_registration.approvals, name="approvals"),
+    path(
+        "inscriptions/<int:registration_pk>/accepter/",
+        views_registration.approve,
+        name="approve_registration",
+    ),
+    path(
+        "inscriptions/<int:registration_pk>/refuser/",
+        views_registration.refuse,
+        name="refuse_registration",
+    ),
+    path(
+        "mes-inscriptions/<int:registration_pk>/annuler/",
+        views_registration.cancel_mine,
+        name="cancel_mine",
+    ),
+    path("etape/<int:step_pk>/dates/", views_registration.choose_date, name="choose_date"),
     path("<int:pk>/convocations.pdf", views.convocation_letters, name="convocation_letters"),
     path(
         "<int:pk>/inscriptions/<int:registration_pk>/annuler/",

@@ -1,3 +1,19 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns = []
+from . import views_attendance
+
+# Included at the root of the "planning" namespace (/seances/).
+urlpatterns = [
+    path("<int:pk>/emargement/", views_attendance.attendance_sheet, name="attendance_sheet"),
+    path(
+        "<int:pk>/emargement.pdf",
+        views_attendance.attendance_sheet_pdf,
+        name="attendance_sheet_pdf",
+    ),
+    path("absences/", views_attendance.no_shows, name="no_shows"),
+    path(
+        "inscriptions/<int:registration_pk>/attestation.pdf",
+        views_attendance.attestation_pdf,
+        name="attestation",
+    ),
+]

@@ -19,11 +19,17 @@ from tremplin.core.enums import AuditAction
 from tremplin.organisation.models import Agent
 
 from . import convocations, registrations
-from .enums import SEAT_STATUSES, RegistrationStatus
+from .enums import SEAT_STATUSES, RegistrationStatus, SessionStatus
 from .forms import RegisterForm, SessionForm
+from .forms_registration import CancelSessionForm
 from .models import Registration, Session
 
 PER_PAGE = 30
+LETTER_BUTTONS = {
+    convocations.KIND_CONVOCATION: "Convocations à imprimer (PDF)",
+    convocations.KIND_CHANGE: "Courriers de changement (PDF)",
+    convocations.KIND_CANCELLATION: "Courriers d'annulation (PDF)",
+}
 
 
 def _crumbs(*tail):
@@ -57,6 +63,7 @@ def session_list(request):
             "page": page,
             "show_past": show_past,
             "can_manage": perms.can_manage_sessions(user),
+            "can_view_resources": perms.can_view_resources(user),
             "crumbs": [("Formation", reverse("training:home")), ("Séances", None)],
         },
     )
@@ -69,8 +76,33 @@ def _save(request, form, *, created: bool):
             session.created_by = request.user
         session.save()
         form.save_m2m()
+        report = (
+            registrations.ChangeReport()
+            if created
+            else registrations.session_changed(session, form.changed_data)
+        )
     messages.success(request, "Séance enregistrée.")
+    _tell_notified(request, session, report, kind=convocations.KIND_CHANGE)
+    if report.clashes:
+        messages.warning(
+            request,
+            "À la nouvelle heure, ces agents ont une autre séance : "
+            f"{', '.join(report.clashes)}. Appelez-les ou désinscrivez-les.",
+        )
     return redirect("planning:session_detail", pk=session.pk)
+
+
+def _tell_notified(request, session, report, *, kind):
+    """Says who was told by email and offers the letters for the others."""
+    if report.emailed:
+        messages.info(request, f"{report.emailed} agent(s) prévenu(s) par courriel.")
+    if report.letters:
+        button = LETTER_BUTTONS[kind]
+        messages.warning(
+            request,
+            f"{report.letters} agent(s) sans courriel : imprimez leur courrier avec le bouton "
+            f"« {button} » et faites-le remettre par leur encadrant.",
+        )
 
 
 @login_required
@@ -124,6 +156,8 @@ def session_detail(request, pk, register_form=None):
             "waiting": [r for r in rows if r.status == RegistrationStatus.WAITING],
             "seats_left": registrations.seats_left(session),
             "can_manage": perms.can_manage_sessions(user),
+            "is_open": session.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
+            and session.starts_at > timezone.now(),
             "register_form": register_form or RegisterForm(),
             "crumbs": _crumbs((str(session), None)),
         },
@@ -194,10 +228,18 @@ def cancel_registration(request, pk, registration_pk):
 
 @login_required
 def convocation_letters(request, pk):
-    """The letters of the registered agents without email, one per page, as a PDF."""
+    """The letters of the registered agents without email, one per page, as a PDF: the
+    convocation, the notice of a change (`?courrier=modification`) or, for a cancelled
+    session, the cancellation."""
     user = request.user
     perms.require(perms.can_manage_sessions(user))
     session = get_object_or_404(Session.objects.select_related("module", "room__site"), pk=pk)
+    if session.status == SessionStatus.CANCELLED:
+        kind = convocations.KIND_CANCELLATION
+    elif request.GET.get("courrier") == convocations.KIND_CHANGE:
+        kind = convocations.KIND_CHANGE
+    else:
+        kind = convocations.KIND_CONVOCATION
     letters = [
         r
         for r in session.registrations.filter(status=RegistrationStatus.REGISTERED)
@@ -212,9 +254,56 @@ def convocation_letters(request, pk):
     audit.record(
         AuditAction.EXPORT,
         obj=session,
-        summary=f"impression de {len(letters)} convocation(s)",
+        summary=f"impression de {len(letters)} courrier(s) ({kind})",
     )
-    pdf = convocations.letters_pdf(letters, base_url=request.build_absolute_uri("/"))
+    pdf = convocations.letters_pdf(letters, base_url=request.build_absolute_uri("/"), kind=kind)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="convocations-seance-{session.pk}.pdf"'
+    response["Content-Disposition"] = f'inline; filename="{kind}s-seance-{session.pk}.pdf"'
     return response
+
+
+@login_required
+def session_cancel(request, pk):
+    """Cancel the whole session, with the reason the agents will read."""
+    perms.require(perms.can_manage_sessions(request.user))
+    session = get_object_or_404(Session.objects.select_related("module", "room__site"), pk=pk)
+    form = CancelSessionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            report = registrations.cancel_session(
+                session, reason=form.cleaned_data["reason"], by=request.user
+            )
+        except registrations.RegistrationError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "Séance annulée.")
+            _tell_notified(request, session, report, kind=convocations.KIND_CANCELLATION)
+        return redirect("planning:session_detail", pk=session.pk)
+    convened = session.registrations.filter(status=RegistrationStatus.REGISTERED).count()
+    return render(
+        request,
+        "planning/session_cancel.html",
+        {
+            "session": session,
+            "form": form,
+            "convened": convened,
+            "crumbs": _crumbs(
+                (str(session), reverse("planning:session_detail", args=[session.pk])),
+                ("Annuler", None),
+            ),
+        },
+    )
+
+
+@require_POST
+@login_required
+def session_confirm(request, pk):
+    perms.require(perms.can_manage_sessions(request.user))
+    session = get_object_or_404(Session, pk=pk)
+    try:
+        registrations.confirm_session(session)
+    except registrations.RegistrationError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Séance confirmée : elle aura lieu.")
+    return redirect("planning:session_detail", pk=pk)

@@ -134,6 +134,7 @@ def my_pathway(request):
     )
     upcoming = [s for s in steps if s.is_open]
     done = [s for s in steps if s.status == StepStatus.DONE]
+    _attach_dates(agent_id, upcoming)
     return render(
         request,
         "training/my_pathway.html",
@@ -143,6 +144,31 @@ def my_pathway(request):
             "crumbs": [("Mon parcours", None)],
         },
     )
+
+
+def _attach_dates(agent_id: int, steps) -> None:
+    """For each step: the session the agent is registered to (`booking`), or whether
+    dates are open to choose (`has_dates`). Two queries whatever the number of steps."""
+    from tremplin.planning.models import Registration, Session
+
+    modules = {s.module_id for s in steps}
+    now = timezone.now()
+    bookings = {
+        r.session.module_id: r
+        for r in Registration.objects.active()
+        .filter(agent_id=agent_id, session__module_id__in=modules, session__ends_at__gt=now)
+        .filter(session__in=Session.objects.live())
+        .select_related("session__room__site")
+        .order_by("-session__starts_at")
+    }
+    with_dates = set(
+        Session.objects.live()
+        .filter(module_id__in=modules, starts_at__gt=now)
+        .values_list("module_id", flat=True)
+    )
+    for step in steps:
+        step.booking = bookings.get(step.module_id)
+        step.has_dates = step.module_id in with_dates
 
 
 # --- Lists ----------------------------------------------------------------------------------
@@ -474,6 +500,30 @@ def home(request):
             "planning:session_list",
             "Séances",
             "Les séances à venir, les inscrits et les listes d'attente.",
+        ),
+        (
+            perms.can_view_resources(user),
+            "planning:calendar",
+            "Calendrier des séances",
+            "Par formateur, par salle, par site ; à la semaine ou au mois.",
+        ),
+        (
+            perms.can_view_resources(user),
+            "planning:trainer_list",
+            "Formateurs, salles, continuité de service",
+            "Qui anime quoi et quand, les salles et leur équipement, les règles par équipe.",
+        ),
+        (
+            perms.can_view_no_shows(user),
+            "planning:no_shows",
+            "Absences aux formations",
+            "Les agents et les équipes qui ne sont pas venus, sur les 12 derniers mois.",
+        ),
+        (
+            perms.can_validate_pathway_any(user),
+            "planning:approvals",
+            "Inscriptions à accepter",
+            "Les dates de formation choisies par vos agents, qui attendent votre accord.",
         ),
         (
             perms.can_generate_pathways(user),

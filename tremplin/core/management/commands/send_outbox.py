@@ -6,9 +6,11 @@ safety net when no task worker runs:
 
 Dry run by default: counts the messages waiting and sends nothing. With --retry-failed,
 messages given up on go back in the queue with their attempts counted from zero (after
-an SMTP outage longer than the last delay, say); that change is audited.
+an SMTP outage longer than the last delay, say); that change is audited. Sent messages
+older than TREMPLIN_OUTBOX_RETENTION_DAYS are deleted (they hold personal data).
 """
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
@@ -65,3 +67,9 @@ class Command(BaseCommand):
             f"{len(report.sent)} envoyé(s), {len(report.retried)} à réessayer plus tard, "
             f"{len(report.failed)} en échec définitif."
         )
+        purged = outbox.purge_sent()
+        if purged:
+            self.stdout.write(
+                f"{purged} courriel(s) envoyé(s) il y a plus de "
+                f"{settings.TREMPLIN_OUTBOX_RETENTION_DAYS} jours effacé(s)."
+            )

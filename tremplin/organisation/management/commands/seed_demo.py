@@ -206,8 +206,8 @@ class Command(BaseCommand):
         needed and the slow path is taken.
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
+        planning_demo.wipe()  # first: coaching entries protect their advisor's account
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
-        planning_demo.wipe()
         training_demo.wipe()
         diagnostic_demo.wipe()
         competences_demo.wipe()
