@@ -54,7 +54,7 @@ def test_hr_prints_a_login_code_the_agent_can_use(world, client):
 
 @pytest.mark.django_db
 def test_a_new_code_replaces_the_old_one(world):
-    from tremplin.accounts.views import user_for_agent
+    from tremplin.accounts.models import user_for_agent
 
     user = user_for_agent(world.agents[("Service A2", "metropole")])
     first = user.issue_login_code()

@@ -199,3 +199,34 @@ def test_a_cancelled_or_past_session_offers_no_registration(client):
     page = client.get(url).content.decode()
     assert "Inscrire plusieurs agents" not in page
     assert "Courriers d'annulation (PDF)" in page
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="poppler-utils absent")
+def test_hr_prints_convocations_with_a_login_code_once(client, world):
+    from tremplin.accounts.models import User
+
+    session = make_session()
+    paper = world.agents[("Équipe A1a", "metropole")]  # no email: gets a letter
+    registrations.register(session, paper)
+    url = reverse("planning:convocation_letters", args=[session.pk])
+
+    def text(response):
+        return subprocess.run(  # noqa: S603 (our own PDF, a fixed program found on PATH)
+            [shutil.which("pdftotext"), "-", "-"],
+            input=response.content,
+            capture_output=True,
+            check=True,
+        ).stdout.decode()
+
+    client.force_login(world.users[Role.ADVISOR])
+    assert "Code personnel" not in text(client.post(url))  # advisors print, not codes
+    assert not User.objects.filter(agent=paper).exists()
+    client.force_login(world.users[Role.HR])
+    assert "Code personnel" not in text(client.get(url))
+    letter = text(client.post(url))
+    user = User.objects.get(agent=paper)
+    assert "Code personnel" in letter and user.username in letter
+    assert user.login_code_issued_at is not None
+    # A reprint never replaces the code already handed over.
+    assert "Code personnel" not in text(client.post(url))

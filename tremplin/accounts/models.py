@@ -176,3 +176,16 @@ class KioskToken(models.Model):
             expires_at=now + timezone.timedelta(minutes=settings.KIOSK_CODE_VALID_MINUTES),
             session_minutes=settings.KIOSK_SESSION_MINUTES,
         )
+
+
+def user_for_agent(agent) -> User:
+    """The agent's account, created on first need (most field agents never had one)."""
+    try:
+        return agent.user
+    except User.DoesNotExist:
+        return User.objects.create_user(
+            username=f"{agent.employer.code}-{agent.matricule}",
+            first_name=agent.first_name,
+            last_name=agent.last_name,
+            agent=agent,
+        )

@@ -68,6 +68,11 @@ def can_issue_login_code(user, agent) -> bool:
     return _is(user, Role.HR, Role.ADMIN) and can_view_agent(user, agent)
 
 
+def can_issue_login_codes_any(user) -> bool:
+    """Whether the user prints personal login codes at all (on convocation letters)."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
 def can_view_audit(user) -> bool:
     return _is(user, Role.ADMIN)
 

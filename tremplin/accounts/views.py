@@ -16,7 +16,7 @@ from tremplin.organisation.models import Agent
 
 from . import perms
 from .forms import KioskCodeForm, LoginForm
-from .models import KioskToken, User
+from .models import KioskToken, user_for_agent
 
 
 class LoginView(auth_views.LoginView):
@@ -38,19 +38,6 @@ def logout_view(request):
     logout(request)
     messages.info(request, "Vous êtes déconnecté.")
     return redirect("accounts:login")
-
-
-def user_for_agent(agent: Agent) -> User:
-    """The agent's account, created on first need (most field agents never had one)."""
-    try:
-        return agent.user
-    except User.DoesNotExist:
-        return User.objects.create_user(
-            username=f"{agent.employer.code}-{agent.matricule}",
-            first_name=agent.first_name,
-            last_name=agent.last_name,
-            agent=agent,
-        )
 
 
 @login_required

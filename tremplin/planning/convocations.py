@@ -9,9 +9,11 @@ METHOD:CANCEL, so calendars remove the event instead of adding a second one.
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from tremplin.accounts.models import user_for_agent
 from tremplin.core import ics
 from tremplin.core.outbox import Attachment, queue_email
 from tremplin.core.pdf import render_pdf
@@ -140,15 +142,44 @@ def send_cancellation(registration: Registration, *, reason: str = "") -> bool:
     return True
 
 
-def letters_pdf(registrations, *, base_url: str, kind: str = KIND_CONVOCATION) -> bytes:
-    """One letter per page, for the agents without email: the convocation, or the
-    notice that the session moved or was cancelled."""
+def issue_codes(registrations, *, allowed) -> dict[int, tuple[str, str]]:
+    """Personal login codes for the agents of these letters who never received one, so
+    that they can open "Mes séances" and their attestations: {registration id:
+    (identifier, code)}. `allowed(agent)` says whether the user may issue it. Only the
+    code's hash is kept; an agent who already has a code keeps it (a reprint never
+    replaces a code already handed over)."""
+    codes = {}
+    with transaction.atomic():
+        for registration in registrations:
+            agent = registration.agent
+            if not allowed(agent):
+                continue
+            user = user_for_agent(agent)
+            if user.login_code_issued_at is not None:
+                continue
+            codes[registration.pk] = (user.username, user.issue_login_code())
+    return codes
+
+
+def letters_pdf(
+    registrations,
+    *,
+    base_url: str,
+    kind: str = KIND_CONVOCATION,
+    codes: dict[int, tuple[str, str]] | None = None,
+    login_url: str = "",
+) -> bytes:
+    """One letter per page, for the agents without email: the convocation (with a
+    personal login code where one was issued), or the notice that the session moved or
+    was cancelled."""
+    codes = codes or {}
+    letters = []
+    for registration in registrations:
+        context = _context(registration, kind=kind, reason=registration.session.cancellation_reason)
+        context["login"] = codes.get(registration.pk)
+        letters.append(context)
     return render_pdf(
         "planning/convocation_letters.html",
-        {
-            "letters": [
-                _context(r, kind=kind, reason=r.session.cancellation_reason) for r in registrations
-            ]
-        },
+        {"letters": letters, "login_url": login_url},
         base_url=base_url,
     )

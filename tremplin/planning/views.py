@@ -156,6 +156,7 @@ def session_detail(request, pk, register_form=None):
             "waiting": [r for r in rows if r.status == RegistrationStatus.WAITING],
             "seats_left": registrations.seats_left(session),
             "can_manage": perms.can_manage_sessions(user),
+            "can_issue_codes": perms.can_issue_login_codes_any(user),
             "is_open": session.status in (SessionStatus.PLANNED, SessionStatus.CONFIRMED)
             and session.starts_at > timezone.now(),
             "register_form": register_form or RegisterForm(),
@@ -230,7 +231,8 @@ def cancel_registration(request, pk, registration_pk):
 def convocation_letters(request, pk):
     """The letters of the registered agents without email, one per page, as a PDF: the
     convocation, the notice of a change (`?courrier=modification`) or, for a cancelled
-    session, the cancellation."""
+    session, the cancellation. Posted (HR), the convocations also carry a personal
+    login code for the agents who never had one."""
     user = request.user
     perms.require(perms.can_manage_sessions(user))
     session = get_object_or_404(Session.objects.select_related("module", "room__site"), pk=pk)
@@ -251,12 +253,24 @@ def convocation_letters(request, pk):
     if not letters:
         messages.info(request, "Aucun courrier à imprimer : les inscrits reçoivent un courriel.")
         return redirect("planning:session_detail", pk=pk)
+    codes = {}
+    if request.method == "POST" and kind == convocations.KIND_CONVOCATION:
+        codes = convocations.issue_codes(
+            letters, allowed=lambda agent: perms.can_issue_login_code(user, agent)
+        )
     audit.record(
         AuditAction.EXPORT,
         obj=session,
-        summary=f"impression de {len(letters)} courrier(s) ({kind})",
+        summary=f"impression de {len(letters)} courrier(s) ({kind}), "
+        f"{len(codes)} code(s) personnel(s)",
     )
-    pdf = convocations.letters_pdf(letters, base_url=request.build_absolute_uri("/"), kind=kind)
+    pdf = convocations.letters_pdf(
+        letters,
+        base_url=request.build_absolute_uri("/"),
+        kind=kind,
+        codes=codes,
+        login_url=request.build_absolute_uri(reverse("accounts:login")),
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="{kind}s-seance-{session.pk}.pdf"'
     return response
