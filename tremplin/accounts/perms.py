@@ -321,3 +321,8 @@ def can_log_coaching(user) -> bool:
 def can_view_all_coaching(user) -> bool:
     """Every advisor's entries and the overall figures."""
     return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_plan_training(user) -> bool:
+    """Launch the planner, review, lock and accept its proposals: the training office."""
+    return _is(user, Role.HR, Role.ADMIN)

@@ -412,3 +412,69 @@ class CoachingEntry(models.Model):
 
     def __str__(self):
         return f"Accompagnement du {self.happened_on:%d/%m/%Y}"
+
+
+class PlanningRunStatus(models.TextChoices):
+    COMPUTING = "computing", "En calcul"
+    READY = "ready", "À revoir"
+    APPLIED = "applied", "Accepté"
+    FAILED = "failed", "Échec"
+    CANCELLED = "cancelled", "Arrêté"
+
+
+@audited()
+class PlanningRun(models.Model):
+    """One run of the planner over a horizon: its parameters, progress (the background
+    job), the proposed plan and its figures, and whether HR accepted it."""
+
+    starts_on = models.DateField("du")
+    ends_on = models.DateField("au")
+    include_proposed = models.BooleanField(
+        "compter aussi les étapes proposées (pas encore validées)", default=False
+    )
+    time_limit_seconds = models.PositiveIntegerField(
+        "temps de calcul au plus (secondes)",
+        default=120,
+        validators=[MinValueValidator(5), MaxValueValidator(3600)],
+    )
+    status = models.CharField(
+        "état",
+        max_length=10,
+        choices=PlanningRunStatus.choices,
+        default=PlanningRunStatus.COMPUTING,
+    )
+    job = models.ForeignKey(
+        "core.BackgroundJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    figures = models.JSONField("chiffres", default=dict, blank=True)
+    plan = models.JSONField("plan proposé", default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="lancé par",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField("lancé le", auto_now_add=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="accepté par",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    applied_at = models.DateTimeField("accepté le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "calcul du planning"
+        verbose_name_plural = "calculs du planning"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=F("starts_on")), name="planning_run_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"Planning du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import views, views_agent, views_registration
+from . import views, views_agent, views_plan, views_registration
 
 app_name = "planning"
 urlpatterns = [
@@ -40,6 +40,13 @@ urlpatterns = [
         views.cancel_registration,
         name="cancel_registration",
     ),
+    # The planner: runs, review, lock, accept.
+    path("planning/", views_plan.plan_list, name="plan_list"),
+    path("planning/<int:pk>/", views_plan.plan_detail, name="plan_detail"),
+    path("planning/<int:pk>/arreter/", views_plan.plan_stop, name="plan_stop"),
+    path("planning/<int:pk>/relancer/", views_plan.plan_rerun, name="plan_rerun"),
+    path("planning/<int:pk>/accepter/", views_plan.plan_accept, name="plan_accept"),
+    path("planning/<int:pk>/fixer/<int:index>/", views_plan.plan_lock, name="plan_lock"),
     # Calendars and resource pages (trainers, rooms, continuity rules).
     path("", include("tremplin.planning.urls_resources")),
     # Attendance sheets, no-shows and attestations.

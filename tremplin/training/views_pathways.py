@@ -502,6 +502,12 @@ def home(request):
             "Les séances à venir, les inscrits et les listes d'attente.",
         ),
         (
+            perms.can_plan_training(user),
+            "planning:plan_list",
+            "Calcul du planning",
+            "Placer les étapes des parcours dans des séances, sur un an, en un calcul.",
+        ),
+        (
             perms.can_view_resources(user),
             "planning:calendar",
             "Calendrier des séances",

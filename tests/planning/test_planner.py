@@ -1,0 +1,164 @@
+"""The planner in the app: the problem read from pathways, trainers and rooms; a run
+computed, reviewed, a session fixed, the plan accepted through the registration code;
+the pages per role; the command."""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import AgentFactory, JobFactory, SiteFactory, user_with_role
+from tests.training.test_pathway_views import module, pathway_for
+from tremplin.accounts.enums import Role
+from tremplin.organisation.enums import WorkKind, WorkPattern
+from tremplin.planning import plan_adapter, planner
+from tremplin.planning.enums import RegistrationStatus
+from tremplin.planning.models import (
+    PlanningRun,
+    PlanningRunStatus,
+    Registration,
+    Room,
+    Session,
+    Trainer,
+)
+from tremplin.training.enums import StepStatus, TrainerKind
+
+START = dt.date(2027, 1, 4)  # a Monday
+END = dt.date(2027, 1, 29)
+
+
+@pytest.fixture
+def setting(db):
+    site = SiteFactory(city="Rennes")
+    m = module("messagerie", "Ma messagerie")
+    m.group_min, m.group_max = 2, 4
+    m.save()
+    Room.objects.create(site=site, name="Salle A", capacity=6, has_computers=True)
+    trainer = Trainer.objects.create(name="Nadia", kind=TrainerKind.ADVISOR)
+    trainer.modules.add(m)
+    field = JobFactory(work_kind=WorkKind.FIELD)
+    agents = [
+        AgentFactory(site=site, job=field, work_pattern=WorkPattern.MORNING) for _ in range(5)
+    ]
+    steps = [pathway_for(a, m, status=StepStatus.VALIDATED).steps.get() for a in agents]
+    return {"site": site, "module": m, "trainer": trainer, "agents": agents, "steps": steps}
+
+
+def test_the_problem_comes_from_validated_steps(setting):
+    AgentFactory(site=setting["site"])  # no pathway: no demand
+    proposed = AgentFactory(site=setting["site"])
+    pathway_for(proposed, setting["module"])
+    problem, context = plan_adapter.build_problem(start=START, end=END)
+    [group] = problem.demand
+    assert group.count == 5 and group.weight == 3.0  # field agents closing a gap
+    assert group.available == frozenset((d, "am") for d in range(1, 6))  # morning shift
+    assert context.agents == 5
+    # Four weeks of working days, two half-days each.
+    assert len(problem.slots) == 40
+    with_proposed, _ = plan_adapter.build_problem(start=START, end=END, include_proposed=True)
+    assert sum(g.count for g in with_proposed.demand) == 6
+
+
+def test_public_holidays_and_weekends_are_not_slots():
+    slots = plan_adapter.working_slots(dt.date(2027, 5, 3), dt.date(2027, 5, 9))
+    days = sorted({s.day for s in slots})
+    # 2027-05-06 is Ascension Day; 8 May is a Saturday.
+    assert days == [
+        dt.date(2027, 5, 3),
+        dt.date(2027, 5, 4),
+        dt.date(2027, 5, 5),
+        dt.date(2027, 5, 7),
+    ]
+
+
+def test_a_run_proposes_then_accepting_registers_the_agents(setting):
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    run.refresh_from_db()
+    assert run.status == PlanningRunStatus.READY
+    assert run.figures["seats"] == 5 and run.figures["new_sessions"] >= 2
+    assert not Session.objects.exists()  # nothing before acceptance
+    report = planner.accept(run, by=hr)
+    assert report.registered == 5 and report.refused == 0
+    for session in Session.objects.all():
+        local = timezone.localtime(session.starts_at)
+        assert local.hour == 9  # morning shift agents: morning sessions
+        assert session.trainers.get() == setting["trainer"]
+    registrations = Registration.objects.filter(status=RegistrationStatus.REGISTERED)
+    assert {r.step_id for r in registrations} == {s.pk for s in setting["steps"]}
+    run.refresh_from_db()
+    assert run.status == PlanningRunStatus.APPLIED
+
+
+def test_a_fixed_session_is_created_once_and_kept_by_the_next_run(setting):
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    report, session_id = planner.lock_session(run, 0, by=hr)
+    session = Session.objects.get(pk=session_id)
+    assert session.locked and report.registered == session.registrations.count()
+    planner.accept(run, by=hr)
+    assert Registration.objects.filter(status=RegistrationStatus.REGISTERED).count() == 5
+    # The next run sees the agents registered: nothing left to place.
+    again = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(again)
+    assert again.figures["steps"] == 0 and again.figures["new_sessions"] == 0
+
+
+def test_nobody_can_teach_it_is_reported_not_crashed(setting):
+    setting["trainer"].modules.clear()
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END)
+    planner.solve(run)
+    assert run.figures["seats"] == 0
+    assert sum(run.figures["unplaced"].values()) == 5
+    assert any("animer" in label for label in run.figures["unplaced"])
+
+
+def test_pages_per_role(client, setting, django_capture_on_commit_callbacks):
+    url = reverse("planning:plan_list")
+    for role in (Role.ADVISOR, Role.MANAGER, Role.AGENT, Role.DIRECTION):
+        client.force_login(user_with_role(role))
+        assert client.get(url).status_code == 403
+    client.force_login(user_with_role(Role.HR))
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url, {"starts_on": "2020-01-01", "ends_on": "2020-02-01", "time_limit_seconds": 10}
+    )
+    assert "Le planning commence au plus tôt demain." in response.content.decode()
+    assert not PlanningRun.objects.exists()
+    tomorrow = timezone.localdate() + dt.timedelta(days=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            url,
+            {
+                "starts_on": tomorrow.isoformat(),
+                "ends_on": (tomorrow + dt.timedelta(days=60)).isoformat(),
+                "time_limit_seconds": 10,
+            },
+        )
+    run = PlanningRun.objects.get()
+    assert response.url == reverse("planning:plan_detail", args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == PlanningRunStatus.READY
+    page = client.get(response.url).content.decode()
+    assert "Accepter le planning" in page and "Ma messagerie" in page
+    client.post(reverse("planning:plan_accept", args=[run.pk]))
+    assert Registration.objects.count() == 5
+
+
+def test_the_command_is_a_dry_run_by_default(setting):
+    out = io.StringIO()
+    call_command("plan_training", "--from", "2027-01-04", "--to", "2027-01-29", stdout=out)
+    assert "Simulation : aucune séance créée" in out.getvalue()
+    assert not Session.objects.exists()
+    call_command(
+        "plan_training", "--from", "2027-01-04", "--to", "2027-01-29", "--wet-run", stdout=out
+    )
+    assert "5 inscription(s)" in out.getvalue()
+    with pytest.raises(CommandError, match="La fin doit venir après le début"):
+        call_command("plan_training", "--from", "2027-01-29", "--to", "2027-01-04")

@@ -1,0 +1,196 @@
+"""Planning runs: read the problem from the database, solve it (optimizer, with the
+greedy plan as baseline and fallback), keep the proposal and its figures on the
+PlanningRun, and, once HR accepts, create the sessions and registrations.
+
+Used by the background task (views) and by `manage.py plan_training`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections import Counter, defaultdict
+
+from django.utils import timezone
+
+from . import plan_adapter
+from .models import PlanningRun, PlanningRunStatus
+from .optimizer import model as m
+from .optimizer.bound import capacity_bound
+from .optimizer.check import check
+from .optimizer.greedy import greedy
+
+
+class Cancelled(Exception):
+    """HR stopped the run."""
+
+
+def _serialise(plan: m.Plan, problem: m.Problem, context: plan_adapter.Context) -> dict:
+    modules = {mod.id: mod.name for mod in problem.modules}
+    groups = {g.id: g for g in problem.demand}
+    used = {s.slot_index for s in plan.sessions}
+    return {
+        "sessions": [
+            {
+                "module": s.module_id,
+                "module_name": modules.get(s.module_id, "?"),
+                "slot": s.slot_index,
+                "room": s.room_id,
+                "trainer": s.trainer_id,
+                "capacity": s.capacity,
+                "fixed": s.fixed_id,
+                "seats": {str(g): n for g, n in s.seats.items()},
+            }
+            for s in sorted(plan.sessions, key=lambda s: (s.slot_index, s.module_id))
+        ],
+        "slots": {str(i): [context.slots[i].day.isoformat(), context.slots[i].half] for i in used},
+        "members": {
+            str(g): context.members[g] for g in {g for s in plan.sessions for g in s.seats}
+        },
+        "unplaced": [
+            {
+                "group": g,
+                "module": modules.get(groups[g].module_id, "?"),
+                "count": count,
+                "reason": str(reason),
+                "label": m.LABELS[reason],
+            }
+            for g, (count, reason) in sorted(plan.unplaced.items())
+        ],
+    }
+
+
+def _figures(problem, context, plan, baseline, bound, seconds) -> dict:
+    groups = {g.id: g for g in problem.demand}
+    slots = {s.index: s for s in problem.slots}
+    demand = Counter()
+    on_time, late = Counter(), Counter()
+    modules = {mod.id: mod.name for mod in problem.modules}
+    for g in problem.demand:
+        demand[modules[g.module_id]] += g.count
+    for session in plan.sessions:
+        slot = slots[session.slot_index]
+        for g, n in session.seats.items():
+            name = modules[groups[g].module_id]
+            if groups[g].on_time(slot):
+                on_time[name] += n
+            else:
+                late[name] += n
+    unplaced = defaultdict(int)
+    for count, reason in plan.unplaced.values():
+        unplaced[m.LABELS[reason]] += count
+    gap = None if not bound else max(0.0, 100 * (bound - plan.served) / bound)
+    return {
+        "agents": context.agents,
+        "steps": context.steps,
+        "groups": len(problem.demand),
+        "slots": len(problem.slots),
+        "new_sessions": sum(1 for s in plan.sessions if s.fixed_id is None),
+        "seats": sum(s.filled for s in plan.sessions),
+        "served": round(plan.served, 1),
+        "served_greedy": round(baseline.served, 1),
+        "bound": round(bound, 1) if bound is not None else None,
+        "gap_pct": round(gap, 2) if gap is not None else None,
+        "method": plan.method,
+        "seconds": round(seconds, 1),
+        "notes": plan.notes[:10],
+        "modules": [
+            {"name": name, "demand": demand[name], "on_time": on_time[name], "late": late[name]}
+            for name in sorted(demand, key=lambda n: -demand[n])
+        ],
+        "unplaced": dict(sorted(unplaced.items(), key=lambda item: -item[1])),
+    }
+
+
+def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
+    """Computes the run's proposal. `progress(fraction, message)` may raise Cancelled."""
+    started = time.monotonic()
+    report = progress or (lambda fraction, message: None)
+    report(0.02, "Lecture des parcours, des formateurs et des salles…")
+    problem, context = plan_adapter.build_problem(
+        start=run.starts_on, end=run.ends_on, include_proposed=run.include_proposed
+    )
+    report(0.08, "Plan de référence (premier arrivé, premier servi)…")
+    baseline = greedy(problem)
+    plan, bound = baseline, capacity_bound(problem)
+    try:
+        from .optimizer.solve import optimize
+    except ImportError:  # pragma: no cover - the optimizer ships with the app
+        optimize = None
+    if optimize is not None:
+        plan = optimize(
+            problem,
+            time_limit=run.time_limit_seconds,
+            progress=lambda fraction, message: report(0.1 + 0.85 * fraction, message),
+            warm_start=None,
+        )
+        if plan.bound is not None:
+            bound = min(bound, plan.bound)
+    if check(problem, plan) or plan.served < baseline.served:
+        plan = baseline  # never keep a plan that breaks a rule or serves less
+    run.plan = _serialise(plan, problem, context)
+    run.figures = _figures(problem, context, plan, baseline, bound, time.monotonic() - started)
+    run.status = PlanningRunStatus.READY
+    run.save(update_fields=["plan", "figures", "status"])
+    report(1.0, "Calcul terminé.")
+    return run
+
+
+def _plan_and_context(run: PlanningRun, proposals) -> tuple[m.Plan, plan_adapter.Context]:
+    from tremplin.training.models import Module
+
+    data = run.plan
+    sessions = [
+        m.PlannedSession(
+            module_id=s["module"],
+            slot_index=s["slot"],
+            room_id=s["room"],
+            trainer_id=s["trainer"],
+            capacity=s["capacity"],
+            fixed_id=s["fixed"],
+            seats={int(g): n for g, n in s["seats"].items()},
+        )
+        for s in proposals
+    ]
+    slots = {
+        int(i): m.Slot(int(i), dt.date.fromisoformat(day), half)
+        for i, (day, half) in data.get("slots", {}).items()
+    }
+    members = {int(g): [tuple(p) for p in people] for g, people in data["members"].items()}
+    # Members already seated by a session fixed earlier are skipped: they come first in
+    # their group's list, in the order the sessions were listed.
+    context = plan_adapter.Context(
+        slots=slots,
+        members=members,
+        modules={mod.pk: mod for mod in Module.objects.all()},
+    )
+    return m.Plan(sessions=sessions, unplaced={}, served=0, method="accepted"), context
+
+
+def lock_session(run: PlanningRun, index: int, *, by) -> tuple[plan_adapter.ApplyReport, int]:
+    """Creates one proposed session now (locked) with its registrations; the proposal
+    remembers it, so that accepting the run does not create it twice and the next run
+    keeps it (a live session in the horizon is fixed for the planner)."""
+    plan, context = _plan_and_context(run, run.plan["sessions"])
+    report = plan_adapter.apply_plan(plan, context, by=by, locked=True, only={index})
+    proposal = run.plan["sessions"][index]
+    proposal["locked_session"] = report.session_ids[0] if report.session_ids else None
+    proposal["fixed"] = proposal["locked_session"]
+    run.save(update_fields=["plan"])
+    return report, proposal["locked_session"]
+
+
+def accept(run: PlanningRun, *, by) -> plan_adapter.ApplyReport:
+    """Creates the sessions and registrations of a ready run (convocations follow);
+    sessions fixed earlier from this run are already there."""
+    if run.status != PlanningRunStatus.READY:
+        raise ValueError("Seul un planning à revoir peut être accepté.")
+    proposals = run.plan.get("sessions", [])
+    plan, context = _plan_and_context(run, proposals)
+    todo = {i for i, p in enumerate(proposals) if not p.get("locked_session")}
+    report = plan_adapter.apply_plan(plan, context, by=by, only=todo)
+    run.status = PlanningRunStatus.APPLIED
+    run.applied_by = by
+    run.applied_at = timezone.now()
+    run.save(update_fields=["status", "applied_by", "applied_at"])
+    return report
