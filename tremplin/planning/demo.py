@@ -22,6 +22,7 @@ from . import demo_attendance, demo_coaching, registrations
 from .models import (
     CoachingEntry,
     ContinuityRule,
+    PlanningRun,
     Registration,
     Room,
     Session,
@@ -128,6 +129,7 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
             else:
                 registered += 1
     held = demo_attendance.seed(random.Random(f"attendance-{seed}"), today)
+    _plan_the_mandate(today)
     coachings = demo_coaching.seed(random.Random(f"coaching-{seed}"), today)
     return {
         "formateurs": len(advisors) + 2,
@@ -140,9 +142,33 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
     }
 
 
+def _plan_the_mandate(today: dt.date) -> None:
+    """A planning run from the week after the demo's sessions to the end of the mandate,
+    with the proposed steps too (the far-from-digital agents' first modules, the Fresque
+    for everyone), computed by the background worker once the demo is served: HR finds it
+    under Formation › Calcul du planning."""
+    from tremplin.training.demo_goals import END_OF_MANDATE
+
+    from . import planner
+
+    start = today + dt.timedelta(days=7 * (WEEKS + 1) - today.weekday())
+    if start >= END_OF_MANDATE:
+        return
+    hr = User.objects.filter(username="rh").first()
+    run = PlanningRun.objects.create(
+        starts_on=start,
+        ends_on=END_OF_MANDATE,
+        include_proposed=True,
+        time_limit_seconds=120,
+        created_by=hr,
+    )
+    planner.launch(run, hr)
+
+
 def wipe() -> None:
     """Empties the planning tables before seed_demo --reset deletes the agents."""
     tables = (
+        PlanningRun,
         CoachingEntry.agents.through,
         CoachingEntry.themes.through,
         CoachingEntry,

@@ -25,6 +25,22 @@ class Cancelled(Exception):
     """HR stopped the run."""
 
 
+def launch(run: PlanningRun, user) -> None:
+    """Gives the run its progress bar and hands it to the background worker once the
+    transaction that created it commits."""
+    from django.db import transaction
+
+    from tremplin.core.models import BackgroundJob
+
+    from .tasks import PLANNING_JOB_KIND, run_planning
+
+    run.job = BackgroundJob.objects.create(
+        kind=PLANNING_JOB_KIND, created_by=user, total=100, message="En attente…"
+    )
+    run.save(update_fields=["job"])
+    transaction.on_commit(lambda: run_planning.enqueue(run_id=run.pk))
+
+
 def _serialise(plan: m.Plan, problem: m.Problem, context: plan_adapter.Context) -> dict:
     modules = {mod.id: mod.name for mod in problem.modules}
     groups = {g.id: g for g in problem.demand}

@@ -14,13 +14,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
-from tremplin.core.models import BackgroundJob
 
 from . import planner
 from .forms_plan import PlanningRunForm
 from .models import PlanningRun, PlanningRunStatus, Room, Trainer
 from .optimizer import model as m
-from .tasks import PLANNING_JOB_KIND, run_planning
 
 HALF_LABELS = {m.MORNING: "matin", m.AFTERNOON: "après-midi"}
 
@@ -33,14 +31,6 @@ def _crumbs(*tail):
     ]
 
 
-def _launch(run: PlanningRun, user) -> None:
-    run.job = BackgroundJob.objects.create(
-        kind=PLANNING_JOB_KIND, created_by=user, total=100, message="En attente…"
-    )
-    run.save(update_fields=["job"])
-    transaction.on_commit(lambda: run_planning.enqueue(run_id=run.pk))
-
-
 @login_required
 def plan_list(request):
     user = request.user
@@ -51,7 +41,7 @@ def plan_list(request):
             run = form.save(commit=False)
             run.created_by = user
             run.save()
-            _launch(run, user)
+            planner.launch(run, user)
         return redirect("planning:plan_detail", pk=run.pk)
     return render(
         request,
@@ -145,7 +135,7 @@ def plan_rerun(request, pk):
             time_limit_seconds=old.time_limit_seconds,
             created_by=user,
         )
-        _launch(run, user)
+        planner.launch(run, user)
     return redirect("planning:plan_detail", pk=run.pk)
 
 

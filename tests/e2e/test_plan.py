@@ -1,0 +1,47 @@
+"""The planner in Chromium: HR launches a run with the keyboard, reads the figures and
+the proposed sessions, fixes one, accepts; axe on each page."""
+
+import datetime as dt
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from tests.factories import AgentFactory, JobFactory, SiteFactory
+from tests.training.test_pathway_views import module, pathway_for
+from tremplin.organisation.enums import WorkKind
+from tremplin.planning.models import Registration, Room, Session, Trainer
+from tremplin.training.enums import StepStatus, TrainerKind
+
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+def test_hr_plans_reviews_fixes_and_accepts(live_server, page, world, login, check_page):
+    site = SiteFactory(city="Rennes")
+    m = module("messagerie", "Ma messagerie")
+    m.group_min, m.group_max = 2, 4
+    m.save()
+    Room.objects.create(site=site, name="Salle A", capacity=6)
+    trainer = Trainer.objects.create(name="Nadia Conseil", kind=TrainerKind.ADVISOR)
+    trainer.modules.add(m)
+    field = JobFactory(work_kind=WorkKind.FIELD)
+    for _ in range(6):
+        pathway_for(AgentFactory(site=site, job=field), m, status=StepStatus.VALIDATED)
+
+    login(page, "hr", None)
+    page.goto(f"{live_server.url}/seances/planning/")
+    check_page(page, "rh-calcul-planning")
+    start = timezone.localdate() + dt.timedelta(days=7)
+    page.locator("#id_starts_on").fill(start.isoformat())
+    page.locator("#id_ends_on").fill((start + dt.timedelta(days=28)).isoformat())
+    page.get_by_label("Temps de calcul au plus (secondes)").fill("10")
+    page.get_by_role("button", name="Calculer le planning").press("Enter")
+    expect(page.get_by_role("heading", name="Les chiffres")).to_be_visible()
+    expect(page.get_by_text("6 agents, 6 étapes")).to_be_visible()
+    check_page(page, "rh-planning-propose")
+    page.get_by_role("button", name="Fixer").first.click()
+    expect(page.get_by_text("Séance fixée et créée")).to_be_visible()
+    assert Session.objects.filter(locked=True).count() == 1
+    page.get_by_role("button", name="Accepter le planning").click()
+    expect(page.get_by_text("Planning accepté")).to_be_visible()
+    assert Registration.objects.count() == 6
