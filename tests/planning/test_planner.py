@@ -162,3 +162,18 @@ def test_the_command_is_a_dry_run_by_default(setting):
     assert "5 inscription(s)" in out.getvalue()
     with pytest.raises(CommandError, match="La fin doit venir après le début"):
         call_command("plan_training", "--from", "2027-01-29", "--to", "2027-01-04")
+
+
+def test_a_stopped_run_proposes_nothing(client, setting):
+    from tremplin.planning.tasks import run_planning
+
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.launch(run, hr)
+    client.force_login(hr)
+    client.post(reverse("planning:plan_stop", args=[run.pk]))
+    run_planning.call(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == PlanningRunStatus.CANCELLED and run.plan == {}
+    run.job.refresh_from_db()
+    assert "arrêté" in run.job.message

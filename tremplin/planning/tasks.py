@@ -2,6 +2,7 @@
 
 import logging
 
+from django.urls import reverse
 from django_tasks import task
 
 from tremplin.core.enums import JobStatus
@@ -43,5 +44,14 @@ def run_planning(*, run_id: int) -> dict:
             job.finish(JobStatus.FAILED, UNEXPECTED, {})
         return {}
     if job is not None:
-        job.finish(JobStatus.DONE, "Calcul terminé.", {"run": run.pk})
+        job.finish(
+            JobStatus.DONE,
+            "Calcul terminé.",
+            {
+                "run": run.pk,
+                "summary": f"{run.figures.get('new_sessions', 0)} séance(s) proposée(s).",
+                "next_url": reverse("planning:plan_detail", args=[run.pk]),
+                "next_label": "Voir le planning proposé",
+            },
+        )
     return {"run": run.pk}
