@@ -143,21 +143,24 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
 
 
 def _plan_the_mandate(today: dt.date) -> None:
-    """A planning run from the week after the demo's sessions to the end of the mandate,
-    with the proposed steps too (the far-from-digital agents' first modules, the Fresque
-    for everyone), computed by the background worker once the demo is served: HR finds it
-    under Formation › Calcul du planning."""
+    """A planning run over the year after the demo's sessions, with the proposed steps
+    too (the far-from-digital agents' first modules, the Fresque for everyone), computed
+    by the background worker once the demo is served: HR finds it under Formation ›
+    Calcul du planning. One year and not the whole mandate: the demo's demand is all
+    placed within the year, and a run to 2032 took 3 minutes and 5 GB on the 2-core
+    machine (measured), too heavy for a demo's first minutes."""
     from tremplin.training.demo_goals import END_OF_MANDATE
 
     from . import planner
 
     start = today + dt.timedelta(days=7 * (WEEKS + 1) - today.weekday())
-    if start >= END_OF_MANDATE:
+    end = min(start + dt.timedelta(days=365), END_OF_MANDATE)
+    if start >= end:
         return
     hr = User.objects.filter(username="rh").first()
     run = PlanningRun.objects.create(
         starts_on=start,
-        ends_on=END_OF_MANDATE,
+        ends_on=end,
         include_proposed=True,
         time_limit_seconds=120,
         created_by=hr,
