@@ -129,13 +129,14 @@ def agent_detail(request, pk):
 def _training_record(user, agent) -> dict:
     """The agent's sessions (with attestations) and coachings, for who may see them."""
     from tremplin.planning.coaching import coaching_for_agent
+    from tremplin.planning.enums import RegistrationStatus
     from tremplin.planning.models import Registration
 
     if not perms.can_view_attestation(user, agent):
         return {}
     sessions = (
         Registration.objects.filter(agent=agent)
-        .exclude(status="cancelled")
+        .exclude(status=RegistrationStatus.CANCELLED)
         .select_related("session__module", "session__room__site")
         .order_by("-session__starts_at")[:30]
     )
