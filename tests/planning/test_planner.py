@@ -8,6 +8,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -160,6 +161,10 @@ def test_the_command_is_a_dry_run_by_default(setting):
         "plan_training", "--from", "2027-01-04", "--to", "2027-01-29", "--wet-run", stdout=out
     )
     assert "5 inscription(s)" in out.getvalue()
+    with pytest.raises(CommandError, match="Module inconnu : inconnu"):
+        call_command(
+            "plan_training", "--from", "2027-01-04", "--to", "2027-01-29", "--module", "inconnu"
+        )
     with pytest.raises(CommandError, match="La fin doit venir après le début"):
         call_command("plan_training", "--from", "2027-01-29", "--to", "2027-01-04")
 
@@ -177,3 +182,110 @@ def test_a_stopped_run_proposes_nothing(client, setting):
     assert run.status == PlanningRunStatus.CANCELLED and run.plan == {}
     run.job.refresh_from_db()
     assert "arrêté" in run.job.message
+
+
+def _goal(module, deadline, **fields):
+    from tremplin.training.enums import GoalPopulation
+    from tremplin.training.models import CoverageGoal
+
+    return CoverageGoal.objects.create(
+        name=fields.pop("name", "Messagerie pour tous"),
+        module=module,
+        population=GoalPopulation.ALL,
+        starts_on=dt.date(2026, 1, 1),
+        deadline=deadline,
+        **fields,
+    )
+
+
+def test_a_run_places_only_its_population(setting):
+    from tests.factories import OrgUnitFactory
+
+    hr = user_with_role(Role.HR)
+    unit = OrgUnitFactory()
+    for agent in setting["agents"][:2]:
+        agent.unit = unit
+        agent.save()
+    other = module("tableur", "Mon tableur")
+    setting["trainer"].modules.add(other)
+    first = setting["steps"][0]
+    first.pathway.steps.create(
+        module=other, position=2, origin=first.origin, reason="Tableur.", status=first.status
+    )
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr, unit=unit)
+    run.modules.add(setting["module"])
+    planner.solve(run)
+    # Two agents of the unit, and only the module asked (the spreadsheet step waits).
+    assert run.figures["agents"] == 2 and run.figures["steps"] == 2
+    assert {s["module"] for s in run.plan["sessions"]} == {setting["module"].pk}
+    assert run.population_label == f"unité {unit}"
+
+
+def test_a_scoped_office_plans_only_the_agents_it_follows(setting):
+    from tests.factories import OrgUnitFactory
+
+    unit = OrgUnitFactory()
+    setting["agents"][0].unit = unit
+    setting["agents"][0].save()
+    hr = user_with_role(Role.HR, org_unit=unit)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    assert run.figures["agents"] == 1
+
+
+def test_goals_met_or_missed_by_the_proposal(setting):
+    met = _goal(setting["module"], END)
+    early = _goal(setting["module"], dt.date(2026, 12, 1), name="Trop tôt")
+    later = _goal(setting["module"], dt.date(2030, 1, 1), name="Plus tard")
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    rows = {row["name"]: row for row in run.figures["goals"]}
+    # The five agents are seated before the end of January: the goal is met.
+    assert rows[met.name]["population"] == 5 and rows[met.name]["planned"] == 5
+    assert rows[met.name]["met"] and rows[met.name]["share"] == 100
+    # A deadline before the planning starts cannot be held: said so, not a crash.
+    assert not rows[early.name]["met"] and rows[early.name]["missing"] == 5
+    assert "avant le début du planning" in rows[early.name]["reasons"][0]
+    assert rows[later.name]["met"]
+    client = Client()
+    client.force_login(hr)
+    page = client.get(reverse("planning:plan_detail", args=[run.pk])).content.decode()
+    assert "Les objectifs avec ce planning" in page
+    assert "Manqué" in page and "Atteint" in page
+
+
+def test_a_module_nobody_can_teach_is_reported_as_infeasible(setting):
+    setting["trainer"].modules.clear()
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END)
+    planner.solve(run)
+    [sentence] = run.figures["infeasible"]
+    assert "« Ma messagerie » : aucun formateur actif ne peut l'animer" in sentence
+    assert "5 agent(s)" in sentence
+
+
+def test_the_proposal_calendar_shows_and_fixes_sessions(client, setting):
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    url = reverse("planning:plan_calendar", args=[run.pk])
+    client.force_login(user_with_role(Role.ADVISOR))
+    assert client.get(url).status_code == 403
+    client.force_login(hr)
+    first = run.plan["slots"][str(run.plan["sessions"][0]["slot"])][0]
+    page = client.get(url).content.decode()  # opens on the week of the first session
+    assert "Ma messagerie" in page and "Fixer" in page
+    assert dt.date.fromisoformat(first).strftime("%d") in page
+    month = client.get(url, {"mois": "2027-01"}).content.decode()
+    assert f"{len(run.plan['sessions'])} séances proposées" in month
+    other = SiteFactory()
+    Room.objects.create(site=other, name="Salle B", capacity=8)
+    empty = client.get(url, {"mois": "2027-01", "site": other.pk}).content.decode()
+    assert "Aucune séance proposée ce mois-là" in empty
+    response = client.post(
+        reverse("planning:plan_lock", args=[run.pk, 0]), {"retour": "mois=2027-01"}
+    )
+    assert response.url == f"{url}?mois=2027-01"
+    assert Session.objects.filter(locked=True).count() == 1
+    detail = client.get(reverse("planning:plan_detail", args=[run.pk])).content.decode()
+    assert "Janvier 2027" in detail

@@ -432,6 +432,25 @@ class PlanningRun(models.Model):
     include_proposed = models.BooleanField(
         "compter aussi les étapes proposées (pas encore validées)", default=False
     )
+    unit = models.ForeignKey(
+        "organisation.OrgUnit",
+        verbose_name="agents de l'unité (et de ses sous-unités)",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    segment = models.ForeignKey(
+        "training.FragilitySegment",
+        verbose_name="agents du groupe",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    modules = models.ManyToManyField(
+        "training.Module", verbose_name="modules à planifier", blank=True, related_name="+"
+    )
     time_limit_seconds = models.PositiveIntegerField(
         "temps de calcul au plus (secondes)",
         default=120,
@@ -478,3 +497,28 @@ class PlanningRun(models.Model):
 
     def __str__(self):
         return f"Planning du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+    def agents(self):
+        """The agents whose steps this run places: those its author may see (everyone for a
+        run from the command line), narrowed to the unit's subtree and the group chosen."""
+        from tremplin.organisation.models import Agent
+        from tremplin.training.segments import segment_q
+
+        agents = Agent.objects.all()
+        if self.created_by_id is not None:
+            agents = agents.visible_to(self.created_by)
+        if self.unit_id is not None:
+            agents = agents.filter(unit__path__startswith=self.unit.path)
+        if self.segment_id is not None:
+            agents = agents.filter(segment_q(self.segment))
+        return agents
+
+    @property
+    def population_label(self) -> str:
+        """The population in words, e.g. « agents de Direction des sports, groupe Terrain »."""
+        parts = []
+        if self.unit_id is not None:
+            parts.append(f"unité {self.unit}")
+        if self.segment_id is not None:
+            parts.append(f"groupe « {self.segment} »")
+        return ", ".join(parts) or "tous les agents"

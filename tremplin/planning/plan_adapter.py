@@ -173,11 +173,14 @@ def build_problem(
     start: dt.date,
     end: dt.date,
     agents=None,
+    wanted: set[int] | None = None,
     include_proposed: bool = False,
     closed_days: set[dt.date] = frozenset(),
 ) -> tuple[m.Problem, Context]:
     """The planning problem over [start, end] for `agents` (a queryset; all present
-    agents by default)."""
+    agents by default) and the steps of the modules `wanted` (ids; all active ones by default).
+    Trainers, rooms and live sessions are the whole collectivité's: a run for one
+    population still leaves the others' sessions where they are."""
     slots = working_slots(start, end, set(closed_days))
     by_day_half = {(s.day, s.half): s for s in slots}
     statuses = [StepStatus.VALIDATED, StepStatus.IN_PROGRESS]
@@ -209,6 +212,8 @@ def build_problem(
         agent = step.pathway.agent
         waits = open_before[step.pathway_id]
         open_before[step.pathway_id] += 1
+        if wanted is not None and step.module_id not in wanted:
+            continue  # still an earlier open step for the ones after it
         earliest = start + PREREQUISITE_GAP * min(waits, 3) if waits else None
         deadline = step.goal.deadline if step.goal_id else None
         team = agent.unit_id if agent.unit_id in rules else None
@@ -331,6 +336,18 @@ class ApplyReport:
     session_ids: list[int] = field(default_factory=list)
 
 
+def seated(plan: m.Plan, context: Context):
+    """(index, session, [(agent id, step id)]) for each session of the plan: the members
+    of a demand group take its seats in session order."""
+    given: dict[int, int] = defaultdict(int)  # demand group → members already seated
+    for index, planned in enumerate(plan.sessions):
+        people = []
+        for group_id, seats in planned.seats.items():
+            people += context.members[group_id][given[group_id] : given[group_id] + seats]
+            given[group_id] += seats
+        yield index, planned, people
+
+
 def apply_plan(
     plan: m.Plan, context: Context, *, by=None, locked: bool = False, only: set[int] | None = None
 ) -> ApplyReport:
@@ -342,12 +359,7 @@ def apply_plan(
     work to those session indexes (the others still consume their members, so a session
     fixed earlier keeps its agents and the rest go where the plan put them)."""
     report = ApplyReport()
-    given: dict[int, int] = defaultdict(int)  # demand group → members already seated
-    for index, planned in enumerate(plan.sessions):
-        seated = {}
-        for group_id, seats in planned.seats.items():
-            seated[group_id] = context.members[group_id][given[group_id] : given[group_id] + seats]
-            given[group_id] += seats
+    for index, planned, people in seated(plan, context):
         if only is not None and index not in only:
             continue
         module = context.modules[planned.module_id]
@@ -373,7 +385,6 @@ def apply_plan(
                 session.trainers.add(planned.trainer_id)
             report.sessions += 1
             report.session_ids.append(session.pk)
-        people = [p for group in seated.values() for p in group]
         agents = Agent.objects.in_bulk([a for a, _s in people])
         steps = PathwayStep.objects.in_bulk([s for _a, s in people])
         for agent_id, step_id in people:

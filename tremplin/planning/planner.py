@@ -13,7 +13,7 @@ from collections import Counter, defaultdict
 
 from django.utils import timezone
 
-from . import plan_adapter
+from . import plan_adapter, plan_review
 from .models import PlanningRun, PlanningRunStatus
 from .optimizer import model as m
 from .optimizer.bound import capacity_bound
@@ -124,7 +124,11 @@ def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
     report = progress or (lambda fraction, message: None)
     report(0.02, "Lecture des parcours, des formateurs et des salles…")
     problem, context = plan_adapter.build_problem(
-        start=run.starts_on, end=run.ends_on, include_proposed=run.include_proposed
+        start=run.starts_on,
+        end=run.ends_on,
+        agents=run.agents(),
+        wanted=set(run.modules.values_list("pk", flat=True)) or None,
+        include_proposed=run.include_proposed,
     )
     report(0.08, "Plan de référence (premier arrivé, premier servi)…")
     baseline = greedy(problem)
@@ -146,6 +150,8 @@ def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
         plan = baseline  # never keep a plan that breaks a rule or serves less
     run.plan = _serialise(plan, problem, context)
     run.figures = _figures(problem, context, plan, baseline, bound, time.monotonic() - started)
+    run.figures["goals"] = plan_review.goals(run, problem, context, plan)
+    run.figures["infeasible"] = plan_review.infeasible(problem)
     run.status = PlanningRunStatus.READY
     run.save(update_fields=["plan", "figures", "status"])
     report(1.0, "Calcul terminé.")

@@ -57,7 +57,8 @@ def _query(request, **changes) -> str:
     return f"?{params.urlencode()}"
 
 
-def _period(request, today: dt.date) -> Period:
+def period_of(request, today: dt.date) -> Period:
+    """The week or month the query string asks for; `today` is shown by default."""
     if "mois" in request.GET:
         first = calendar.parse_month(request.GET.get("mois"), today)
         month_end = calendar.month_end(first)
@@ -117,7 +118,7 @@ def _calendar(
     sheet when the session pages are closed to them."""
     tz = timezone.get_current_timezone()
     today = timezone.localdate()
-    period = _period(request, today)
+    period = period_of(request, today)
     starts, ends = calendar.day_bounds(period.start, period.end, tz)
     rows = list(
         sessions.filter(starts_at__gte=starts, starts_at__lt=ends)

@@ -11,12 +11,14 @@ from django.contrib.auth.decorators import login_required
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
 
-from . import planner
+from . import calendar, planner, views_calendar
 from .forms_plan import PlanningRunForm
+from .forms_resources import CalendarFilterForm
 from .models import PlanningRun, PlanningRunStatus, Room, Trainer
 from .optimizer import model as m
 
@@ -35,12 +37,13 @@ def _crumbs(*tail):
 def plan_list(request):
     user = request.user
     perms.require(perms.can_plan_training(user))
-    form = PlanningRunForm(request.POST or None)
+    form = PlanningRunForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             run = form.save(commit=False)
             run.created_by = user
             run.save()
+            form.save_m2m()
             planner.launch(run, user)
         return redirect("planning:plan_detail", pk=run.pk)
     return render(
@@ -48,14 +51,15 @@ def plan_list(request):
         "planning/plan/list.html",
         {
             "form": form,
-            "runs": PlanningRun.objects.select_related("created_by")[:20],
+            "runs": PlanningRun.objects.select_related("created_by", "unit", "segment")[:20],
             "crumbs": _crumbs(),
         },
     )
 
 
-def _weeks(run: PlanningRun):
-    """The proposed sessions by week, with names for modules, rooms and trainers."""
+def _proposals(run: PlanningRun) -> list[dict]:
+    """The proposed sessions with their day, half-day and the names of the module, room,
+    site and trainer (two queries)."""
     sessions = run.plan.get("sessions", [])
     rooms = {
         r.pk: r
@@ -64,17 +68,20 @@ def _weeks(run: PlanningRun):
     trainers = dict(
         Trainer.objects.filter(pk__in={s["trainer"] for s in sessions}).values_list("pk", "name")
     )
-    weeks = defaultdict(list)
+    rows = []
     for index, s in enumerate(sessions):
         day_text, half = run.plan["slots"][str(s["slot"])]
-        day = dt.date.fromisoformat(day_text)
-        weeks[day.isocalendar()[:2]].append(
+        room = rooms.get(s["room"])
+        rows.append(
             {
                 "index": index,
-                "day": day,
+                "day": dt.date.fromisoformat(day_text),
                 "half": HALF_LABELS.get(half, half),
+                "module_id": s["module"],
                 "module": s["module_name"],
-                "room": rooms.get(s["room"]),
+                "room": room,
+                "site_id": room.site_id if room else None,
+                "trainer_id": s["trainer"],
                 "trainer": trainers.get(s["trainer"], "?"),
                 "seats": sum(s["seats"].values()),
                 "capacity": s["capacity"],
@@ -82,19 +89,29 @@ def _weeks(run: PlanningRun):
                 "locked": s.get("locked_session"),
             }
         )
+    return rows
+
+
+def _months(rows: list[dict]) -> list[dict]:
+    """Sessions and seats per month, each month a link to its calendar."""
+    months = defaultdict(lambda: {"sessions": 0, "seats": 0})
+    for row in rows:
+        month = months[row["day"].replace(day=1)]
+        month["sessions"] += 1
+        month["seats"] += row["seats"]
     return [
-        {"label": f"Semaine {week} ({rows[0]['day']:%d/%m/%Y})", "rows": rows}
-        for (year, week), rows in sorted(weeks.items())
+        {"first": first, "param": calendar.month_param(first), **figures}
+        for first, figures in sorted(months.items())
     ]
 
 
 @login_required
 def plan_detail(request, pk):
     perms.require(perms.can_plan_training(request.user))
-    run = get_object_or_404(PlanningRun.objects.select_related("job", "created_by"), pk=pk)
-    weeks = (
-        _weeks(run) if run.status in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED) else []
+    run = get_object_or_404(
+        PlanningRun.objects.select_related("job", "created_by", "unit", "segment"), pk=pk
     )
+    shown = run.status in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED)
     return render(
         request,
         "planning/plan/detail.html",
@@ -102,8 +119,62 @@ def plan_detail(request, pk):
             "run": run,
             "job": run.job,
             "figures": run.figures,
-            "weeks": weeks,
+            "modules": list(run.modules.values_list("title", flat=True)),
+            "goals": [
+                {**goal, "deadline": dt.date.fromisoformat(goal["deadline"])}
+                for goal in run.figures.get("goals", [])
+            ],
+            "months": _months(_proposals(run)) if shown else [],
             "crumbs": _crumbs((str(run), None)),
+        },
+    )
+
+
+@login_required
+def plan_calendar(request, pk):
+    """The proposed sessions on a week or month calendar, filtered by site, trainer or
+    module; from the week view HR fixes a session."""
+    perms.require(perms.can_plan_training(request.user))
+    run = get_object_or_404(PlanningRun, pk=pk)
+    if run.status not in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED):
+        return redirect("planning:plan_detail", pk=pk)
+    rows = _proposals(run)
+    form = CalendarFilterForm(request.GET or None)
+    if form.is_valid():
+        site, trainer, module = (form.cleaned_data[k] for k in ("site", "trainer", "module"))
+        rows = [
+            row
+            for row in rows
+            if (site is None or row["site_id"] == site.pk)
+            and (trainer is None or row["trainer_id"] == trainer.pk)
+            and (module is None or row["module_id"] == module.pk)
+        ]
+    if "semaine" not in request.GET and "mois" not in request.GET:
+        first = rows[0]["day"] if rows else run.starts_on
+        period = views_calendar.period_of(request, first)
+    else:
+        period = views_calendar.period_of(request, run.starts_on)
+    days = calendar.build_days(
+        [period.start + dt.timedelta(days=i) for i in range((period.end - period.start).days)],
+        [(row["day"], row) for row in rows],
+        today=timezone.localdate(),
+        period=(period.first, period.period_end),
+    )
+    return render(
+        request,
+        "planning/plan/calendar.html",
+        {
+            "run": run,
+            "period": period,
+            "days": days,
+            "weeks": calendar.split_weeks(days),
+            "busy_days": [d for d in days if d.in_period and d.busy],
+            "session_count": sum(len(d.items) for d in days if d.in_period),
+            "filter_form": form,
+            "crumbs": _crumbs(
+                (str(run), reverse("planning:plan_detail", args=[run.pk])),
+                ("Calendrier proposé", None),
+            ),
         },
     )
 
@@ -133,8 +204,11 @@ def plan_rerun(request, pk):
             ends_on=old.ends_on,
             include_proposed=old.include_proposed,
             time_limit_seconds=old.time_limit_seconds,
+            unit_id=old.unit_id,
+            segment_id=old.segment_id,
             created_by=user,
         )
+        run.modules.set(old.modules.all())
         planner.launch(run, user)
     return redirect("planning:plan_detail", pk=run.pk)
 
@@ -143,19 +217,20 @@ def plan_rerun(request, pk):
 @login_required
 def plan_lock(request, pk, index):
     """Fixes one proposed session: created now, locked, with its registrations; the next
-    run keeps it as it is."""
+    run keeps it as it is. Back to the calendar week it was fixed from."""
     user = request.user
     perms.require(perms.can_plan_training(user))
+    back = _back_to_calendar(request, pk)
     with transaction.atomic():
         run = get_object_or_404(PlanningRun.objects.select_for_update(), pk=pk)
         sessions = run.plan.get("sessions", [])
         if run.status != PlanningRunStatus.READY or not 0 <= index < len(sessions):
             messages.error(request, "Cette séance ne peut plus être fixée.")
-            return redirect("planning:plan_detail", pk=pk)
+            return redirect(back)
         proposal = sessions[index]
         if proposal["fixed"] is not None:
             messages.info(request, "Cette séance est déjà fixée.")
-            return redirect("planning:plan_detail", pk=pk)
+            return redirect(back)
         report, session_id = planner.lock_session(run, index, by=user)
     messages.success(
         request,
@@ -163,7 +238,14 @@ def plan_lock(request, pk, index):
         f"liste d'attente, {report.refused} refusé(s). Relancez le calcul pour replanifier "
         "autour d'elle.",
     )
-    return redirect("planning:plan_detail", pk=pk)
+    return redirect(back)
+
+
+def _back_to_calendar(request, pk) -> str:
+    """The proposal's calendar with the period and filters the form came from."""
+    url = reverse("planning:plan_calendar", args=[pk])
+    query = request.POST.get("retour", "")
+    return f"{url}?{query}" if query and "/" not in query and ":" not in query else url
 
 
 @require_POST

@@ -1,6 +1,7 @@
-"""`manage.py plan_training --from DATE --to DATE [--time-limit S] [--wet-run]`: computes
-the training calendar from the pathways, as HR does from the planning page, prints its
-figures and, with --wet-run, creates the sessions and registrations (convocations
+"""`manage.py plan_training --from DATE --to DATE [--time-limit S] [--module CODE…]
+[--wet-run]`: computes the training calendar from the pathways, as HR does from the
+planning page, prints its figures (goals met or missed, what is impossible) and, with
+--wet-run, creates the sessions and registrations (convocations
 follow). Without --wet-run nothing is written but the run itself (kept for review)."""
 
 import datetime as dt
@@ -9,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from tremplin.core import audit
+from tremplin.training.models import Module
 
 from ... import planner
 from ...models import PlanningRun
@@ -33,14 +35,26 @@ class Command(BaseCommand):
             action="store_true",
             help="Compter aussi les étapes proposées, pas encore validées.",
         )
+        parser.add_argument(
+            "--module",
+            dest="modules",
+            action="append",
+            default=[],
+            metavar="CODE",
+            help="Ne planifier que ce module (code du catalogue) ; répétable.",
+        )
         parser.add_argument("--wet-run", action="store_true", help="Crée vraiment les séances.")
 
-    def handle(self, *args, start, end, time_limit, include_proposed, wet_run, **options):
+    def handle(self, *args, start, end, time_limit, include_proposed, modules, wet_run, **options):
         start, end = _date(start), _date(end)
         if end <= start:
             raise CommandError("La fin doit venir après le début.")
         if not 5 <= time_limit <= 3600:
             raise CommandError("--time-limit : entre 5 et 3600 secondes.")
+        chosen = list(Module.objects.filter(code__in=modules))
+        unknown = sorted(set(modules) - {module.code for module in chosen})
+        if unknown:
+            raise CommandError(f"Module inconnu : {', '.join(unknown)}.")
         with audit.acting_as(label="commande plan_training"):
             run = PlanningRun.objects.create(
                 starts_on=start,
@@ -48,6 +62,7 @@ class Command(BaseCommand):
                 include_proposed=include_proposed,
                 time_limit_seconds=time_limit,
             )
+            run.modules.set(chosen)
             last = [-1]
 
             def progress(fraction, message):
@@ -67,6 +82,14 @@ class Command(BaseCommand):
             )
             for label, count in figures["unplaced"].items():
                 self.stdout.write(f"  sans place : {count} — {label}")
+            for sentence in figures["infeasible"]:
+                self.stdout.write(f"  impossible : {sentence}")
+            for goal in figures["goals"]:
+                verdict = "atteint" if goal["met"] else f"manqué, il manque {goal['missing']}"
+                self.stdout.write(
+                    f"  objectif « {goal['name']} » ({goal['deadline']}) : {goal['share']} %, "
+                    f"{verdict}. {' ; '.join(goal['reasons'])}".rstrip()
+                )
             if not wet_run:
                 self.stdout.write(
                     f"Simulation : aucune séance créée (calcul n° {run.pk} gardé pour revue). "
