@@ -18,3 +18,13 @@ def test_the_demo_has_sessions_filled_from_validated_steps():
     assert all(s.taken <= s.capacity for s in sessions)
     assert Registration.objects.filter(step__isnull=False).exists()
     assert all(s.trainers.exists() for s in sessions)
+    # HR finds two planning runs to review: the coming year, and the Fresque for everyone
+    # to the end of the mandate.
+    from tremplin.planning.models import PlanningRun
+    from tremplin.training.demo_goals import END_OF_MANDATE, FRESQUE_CODE
+
+    runs = list(PlanningRun.objects.order_by("pk"))
+    assert len(runs) == 2 and all(r.include_proposed and r.job_id for r in runs)
+    assert (runs[0].ends_on - runs[0].starts_on).days == 365
+    assert runs[1].ends_on == END_OF_MANDATE
+    assert [m.code for m in runs[1].modules.all()] == [FRESQUE_CODE]

@@ -248,6 +248,18 @@ def test_goals_met_or_missed_by_the_proposal(setting):
     assert not rows[early.name]["met"] and rows[early.name]["missing"] == 5
     assert "avant le début du planning" in rows[early.name]["reasons"][0]
     assert rows[later.name]["met"]
+    # An agent of the population without the step: nothing to place, said so.
+    AgentFactory(site=setting["site"])
+    again = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(again)
+    row = next(r for r in again.figures["goals"] if r["name"] == met.name)
+    assert not row["met"] and row["missing"] == 1 and row["without_step"] == 1
+    assert "1 agent(s) n'ont pas ce module dans leur parcours" in row["reasons"][0]
+    # A run for another module does not judge this goal.
+    other = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    other.modules.add(module("tableur", "Mon tableur"))
+    planner.solve(other)
+    assert other.figures["goals"] == []
     client = Client()
     client.force_login(hr)
     page = client.get(reverse("planning:plan_detail", args=[run.pk])).content.decode()

@@ -52,11 +52,16 @@ def goals(
     for group_id, (count, _reason) in plan.unplaced.items():
         waiting[groups[group_id].module_id] += count
     teachable = {mod for t in problem.trainers for mod in t.modules}
+    asked = {}  # module → agents with an open step for it in this run
+    for group in problem.demand:
+        asked.setdefault(group.module_id, set()).update(group.agent_ids)
+    goals_shown = CoverageGoal.objects.filter(active=True, module__isnull=False)
+    chosen = set(run.modules.values_list("pk", flat=True))
+    if chosen:
+        goals_shown = goals_shown.filter(module__in=chosen)
     rows = []
-    for goal in (
-        CoverageGoal.objects.filter(active=True, module__isnull=False)
-        .select_related("module", "unit", "segment")
-        .order_by("priority", "deadline", "pk")
+    for goal in goals_shown.select_related("module", "unit", "segment").order_by(
+        "priority", "deadline", "pk"
     ):
         people = goal_figures.population(goal, today).filter(pk__in=run_agents)
         population = set(people.values_list("pk", flat=True))
@@ -83,6 +88,13 @@ def goals(
                 f"l'échéance ({goal.deadline:%d/%m/%Y}) est avant le début du planning : "
                 "impossible à tenir, à repousser"
             )
+        without_step = len(population - reached - booked - asked.get(goal.module_id, set()))
+        if missing and without_step:
+            reasons.append(
+                f"{without_step} agent(s) n'ont pas ce module dans leur parcours"
+                + ("" if run.include_proposed else " (ou seulement en étape proposée)")
+                + " : rien à placer pour eux"
+            )
         if missing and goal.module_id not in teachable:
             reasons.append("personne ne peut animer ce module : ajoutez un formateur")
         if missing and goal.deadline > run.ends_on:
@@ -102,6 +114,7 @@ def goals(
                 "met": missing <= 0,
                 "pending": missing > 0 and goal.deadline > run.ends_on,
                 "unplaced": min(waiting[goal.module_id], missing),
+                "without_step": without_step,
                 "reasons": reasons,
             }
         )
