@@ -301,3 +301,25 @@ def test_the_proposal_calendar_shows_and_fixes_sessions(client, setting):
     assert Session.objects.filter(locked=True).count() == 1
     detail = client.get(reverse("planning:plan_detail", args=[run.pk])).content.decode()
     assert "Janvier 2027" in detail
+
+
+def test_the_proposal_exports_as_a_list(client, setting):
+    from tremplin.core.tabular import read_table
+
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    client.force_login(user_with_role(Role.MANAGER))
+    assert client.get(reverse("planning:plan_export", args=[run.pk, "csv"])).status_code == 403
+    client.force_login(hr)
+    assert client.get(reverse("planning:plan_export", args=[run.pk, "pdf"])).status_code == 404
+    for kind in ("csv", "xlsx"):
+        response = client.get(reverse("planning:plan_export", args=[run.pk, kind]))
+        table = read_table(
+            b"".join(response.streaming_content if response.streaming else [response.content]),
+            f"x.{kind}",
+        )
+        rows = [cells for _line, cells in table.rows]
+        assert len(rows) == len(run.plan["sessions"])
+        assert "Ma messagerie" in rows[0] and "Salle A" in rows[0] and "proposée" in rows[0]
+        assert sum(int(row[6]) for row in rows) == 5

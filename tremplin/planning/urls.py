@@ -44,6 +44,7 @@ urlpatterns = [
     path("planning/", views_plan.plan_list, name="plan_list"),
     path("planning/<int:pk>/", views_plan.plan_detail, name="plan_detail"),
     path("planning/<int:pk>/calendrier/", views_plan.plan_calendar, name="plan_calendar"),
+    path("planning/<int:pk>/seances.<str:kind>", views_plan.plan_export, name="plan_export"),
     path("planning/<int:pk>/arreter/", views_plan.plan_stop, name="plan_stop"),
     path("planning/<int:pk>/relancer/", views_plan.plan_rerun, name="plan_rerun"),
     path("planning/<int:pk>/accepter/", views_plan.plan_accept, name="plan_accept"),

@@ -9,12 +9,14 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
+from tremplin.core.tabular import csv_response, xlsx_response
 
 from . import calendar, planner, views_calendar
 from .forms_plan import PlanningRunForm
@@ -177,6 +179,50 @@ def plan_calendar(request, pk):
             ),
         },
     )
+
+
+EXPORT_HEADERS = [
+    "Date",
+    "Demi-journée",
+    "Module",
+    "Site",
+    "Salle",
+    "Formateur",
+    "Places données",
+    "Places",
+    "État",
+]
+
+
+@login_required
+def plan_export(request, pk, kind):
+    """The proposed sessions as a list (CSV for Excel, or XLSX), to share before accepting."""
+    perms.require(perms.can_plan_training(request.user))
+    run = get_object_or_404(PlanningRun, pk=pk)
+    if kind not in ("csv", "xlsx"):
+        raise Http404
+    if run.status not in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED):
+        return redirect("planning:plan_detail", pk=pk)
+
+    def rows():
+        for row in _proposals(run):
+            room = row["room"]
+            yield [
+                row["day"].isoformat(),
+                row["half"],
+                row["module"],
+                room.site.name if room else "",
+                room.name if room else "",
+                row["trainer"],
+                row["seats"],
+                row["capacity"],
+                "fixée" if row["locked"] else "déjà prévue" if row["fixed"] else "proposée",
+            ]
+
+    name = f"planning-{run.starts_on:%Y-%m-%d}-{run.ends_on:%Y-%m-%d}.{kind}"
+    if kind == "csv":
+        return csv_response(name, EXPORT_HEADERS, rows())
+    return xlsx_response(name, EXPORT_HEADERS, rows(), title="Séances proposées")
 
 
 @require_POST
