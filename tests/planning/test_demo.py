@@ -1,8 +1,10 @@
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
+from django.utils import timezone
 
 from tremplin.planning.enums import SEAT_STATUSES
 from tremplin.planning.models import Registration, Session
@@ -28,3 +30,9 @@ def test_the_demo_has_sessions_filled_from_validated_steps():
     assert (runs[0].ends_on - runs[0].starts_on).days == 365
     assert runs[1].ends_on == END_OF_MANDATE
     assert [m.code for m in runs[1].modules.all()] == [FRESQUE_CODE]
+    # Example periods without training, and no demo session in them.
+    from tremplin.planning.models import ClosedPeriod
+
+    closed = ClosedPeriod.days_between(dt.date(2000, 1, 1), END_OF_MANDATE)
+    assert ClosedPeriod.objects.filter(name="Vacances de Noël").exists()
+    assert not any(timezone.localtime(s.starts_at).date() in closed for s in sessions)

@@ -539,3 +539,45 @@ def test_weekly_slots_are_checked_only_when_there_are_some(world, client, sessio
     )
     assert response.status_code == 302
     assert Session.objects.count() == 2
+
+
+# --- Periods without training ---------------------------------------------------------------
+
+
+def test_periods_without_training_per_role(client, world):
+    from tremplin.planning.models import ClosedPeriod
+
+    url = reverse("planning:closed_period_list")
+    client.force_login(world.users[Role.AGENT])
+    assert client.get(url).status_code == 403
+    client.force_login(world.users[Role.ADVISOR])
+    page = text(client.get(url))
+    assert "Aucune période à venir" in page and "Ajouter la période" not in page
+    assert client.post(url, {"name": "Noël"}).status_code == 403
+    client.force_login(world.users[Role.HR])
+    bad = client.post(url, {"name": "Noël", "starts_on": "2027-01-03", "ends_on": "2026-12-19"})
+    assert "La fin doit venir après le début." in text(bad)
+    assert not ClosedPeriod.objects.exists()
+    response = client.post(
+        url, {"name": "Vacances de Noël", "starts_on": "2027-12-18", "ends_on": "2028-01-02"}
+    )
+    assert response.status_code == 302
+    period = ClosedPeriod.objects.get()
+    assert "Vacances de Noël" in text(client.get(url))
+    client.post(reverse("planning:closed_period_delete", args=[period.pk]))
+    assert not ClosedPeriod.objects.exists()
+
+
+def test_the_planner_places_nothing_in_a_period_without_training(db):
+    from tremplin.planning import plan_adapter
+    from tremplin.planning.models import ClosedPeriod
+
+    ClosedPeriod.objects.create(
+        name="Vacances d'hiver", starts_on=dt.date(2027, 2, 20), ends_on=dt.date(2027, 3, 7)
+    )
+    problem, _context = plan_adapter.build_problem(
+        start=dt.date(2027, 2, 1), end=dt.date(2027, 3, 31)
+    )
+    days = {slot.day for slot in problem.slots}
+    assert dt.date(2027, 2, 19) in days and dt.date(2027, 3, 8) in days
+    assert not any(dt.date(2027, 2, 20) <= day <= dt.date(2027, 3, 7) for day in days)

@@ -20,6 +20,7 @@ from tremplin.training.models import Module, PathwayStep
 
 from . import demo_attendance, demo_coaching, registrations
 from .models import (
+    ClosedPeriod,
     CoachingEntry,
     ContinuityRule,
     PlanningRun,
@@ -52,6 +53,7 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
                 trainer=trainer, weekday=weekday, starts_at=dt.time(8, 30), ends_at=dt.time(17)
             )
         advisors.append(trainer)
+    _closed_periods(today)
     fresque = Trainer.objects.create(name="Association Fresque du Climat", kind=TrainerKind.FRESQUE)
     fresque.modules.set([m for m in modules if m.trainer_kind == TrainerKind.FRESQUE])
     cnfpt = Trainer.objects.create(
@@ -76,9 +78,12 @@ def seed(*, seed: int = 1, today: dt.date | None = None) -> dict[str, int]:
     }
     sessions, slot = [], 0
     start_day = today + dt.timedelta(days=(7 - today.weekday()) % 7 or 7)  # next Monday
+    closed = ClosedPeriod.days_between(start_day, start_day + dt.timedelta(weeks=WEEKS))
     for week in range(WEEKS):
         for weekday in range(5):
             day = start_day + dt.timedelta(days=7 * week + weekday)
+            if day in closed:
+                continue
             for hour in SESSION_HOURS:
                 module = modules[slot % len(modules)]
                 room = rooms[slot % len(rooms)]
@@ -181,6 +186,25 @@ def _plan_the_mandate(today: dt.date) -> None:
         planner.launch(mandate, hr)
 
 
+def _closed_periods(today: dt.date) -> None:
+    """Christmas fortnights and a summer closure to the end of the mandate: examples HR
+    replaces with the real school holidays of its zone (Formation › Séances ›
+    Périodes sans formation)."""
+    from tremplin.training.demo_goals import END_OF_MANDATE
+
+    for year in range(today.year, END_OF_MANDATE.year):
+        ClosedPeriod.objects.create(
+            name="Vacances de Noël",
+            starts_on=dt.date(year, 12, 19),
+            ends_on=dt.date(year + 1, 1, 3),
+        )
+        ClosedPeriod.objects.create(
+            name="Fermeture d'été",
+            starts_on=dt.date(year + 1, 7, 31),
+            ends_on=dt.date(year + 1, 8, 22),
+        )
+
+
 def wipe() -> None:
     """Empties the planning tables before seed_demo --reset deletes the agents."""
     tables = (
@@ -193,6 +217,7 @@ def wipe() -> None:
         Session,
         TrainerAvailability,
         TrainerAbsence,
+        ClosedPeriod,
         ContinuityRule,
         Trainer.modules.through,
         Trainer,

@@ -9,7 +9,7 @@ from tremplin.core.forms import AccessibleFormMixin
 from tremplin.organisation.models import OrgUnit, Site
 from tremplin.training.models import Module
 
-from .models import ContinuityRule, Room, Trainer, TrainerAbsence, TrainerAvailability
+from .models import ClosedPeriod, ContinuityRule, Room, Trainer, TrainerAbsence, TrainerAvailability
 
 WEEKDAYS = [
     (1, "lundi"),
@@ -255,3 +255,18 @@ class CalendarFilterForm(AccessibleFormMixin, forms.Form):
         self.fields["site"].queryset = Site.objects.filter(rooms__isnull=False).distinct()
         self.fields["trainer"].queryset = Trainer.objects.all()
         self.fields["module"].queryset = Module.objects.order_by("title")
+
+
+class ClosedPeriodForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = ClosedPeriod
+        fields = ["name", "starts_on", "ends_on"]
+        widgets = {"starts_on": DATE_WIDGET, "ends_on": DATE_WIDGET}
+        help_texts = {"name": "Par exemple : vacances de Noël, fermeture d'été."}
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", "La fin doit venir après le début.")
+        return data

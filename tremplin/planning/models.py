@@ -3,6 +3,8 @@ and the service-continuity rule per team. The rules that span several rows (seat
 overlaps, continuity) live in registrations.py, inside one transaction with the
 session row locked."""
 
+import datetime as dt
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -106,6 +108,40 @@ class TrainerAbsence(models.Model):
 
     def __str__(self):
         return f"{self.trainer} absent du {self.starts_on:%d/%m/%Y} au {self.ends_on:%d/%m/%Y}"
+
+
+@audited()
+class ClosedPeriod(models.Model):
+    """Days without training for everyone: school holidays, a summer closure, a
+    collectivité-wide event. The planner places no session on them."""
+
+    name = models.CharField("nom", max_length=120)
+    starts_on = models.DateField("du")
+    ends_on = models.DateField("au (inclus)")
+
+    class Meta:
+        verbose_name = "période sans formation"
+        verbose_name_plural = "périodes sans formation"
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")), name="closed_period_ends_after_start"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name} ({self.starts_on:%d/%m/%Y} – {self.ends_on:%d/%m/%Y})"
+
+    @classmethod
+    def days_between(cls, start: dt.date, end: dt.date) -> set[dt.date]:
+        """The closed days within [start, end]."""
+        days = set()
+        for period in cls.objects.filter(starts_on__lte=end, ends_on__gte=start):
+            day = max(period.starts_on, start)
+            while day <= min(period.ends_on, end):
+                days.add(day)
+                day += dt.timedelta(days=1)
+        return days
 
 
 @audited()

@@ -14,7 +14,8 @@ A step whose earlier steps in the same pathway are still open cannot start befor
 `PREREQUISITE_GAP` per earlier step.
 
 Slots are half-days: 9:00–12:00 and 14:00–17:00 on working days (weekends, French
-public holidays and the closed days given removed). A module of up to 3 hours takes one
+public holidays, the periods without training HR entered — school holidays, closures —
+and the closed days given removed). A module of up to 3 hours takes one
 slot from its start; a longer one takes the whole day.
 """
 
@@ -36,7 +37,7 @@ from tremplin.training.models import Module, PathwayStep
 
 from . import registrations
 from .enums import ACTIVE_STATUSES, SEAT_STATUSES, SessionStatus
-from .models import ContinuityRule, Registration, Room, Session, Trainer
+from .models import ClosedPeriod, ContinuityRule, Registration, Room, Session, Trainer
 from .optimizer import model as m
 
 HALF_START = {m.MORNING: dt.time(9), m.AFTERNOON: dt.time(14)}
@@ -181,7 +182,7 @@ def build_problem(
     agents by default) and the steps of the modules `wanted` (ids; all active ones by default).
     Trainers, rooms and live sessions are the whole collectivité's: a run for one
     population still leaves the others' sessions where they are."""
-    slots = working_slots(start, end, set(closed_days))
+    slots = working_slots(start, end, set(closed_days) | ClosedPeriod.days_between(start, end))
     by_day_half = {(s.day, s.half): s for s in slots}
     statuses = [StepStatus.VALIDATED, StepStatus.IN_PROGRESS]
     if include_proposed:

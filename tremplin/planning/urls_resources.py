@@ -35,4 +35,10 @@ urlpatterns = [
     path("continuite/nouvelle/", views_resources.rule_create, name="rule_create"),
     path("continuite/<int:pk>/modifier/", views_resources.rule_edit, name="rule_edit"),
     path("continuite/<int:pk>/supprimer/", views_resources.rule_delete, name="rule_delete"),
+    path("fermetures/", views_resources.closed_period_list, name="closed_period_list"),
+    path(
+        "fermetures/<int:pk>/supprimer/",
+        views_resources.closed_period_delete,
+        name="closed_period_delete",
+    ),
 ]

@@ -1,5 +1,5 @@
 """Resource pages outside the admin: trainers (modules, home site, limits, weekly slots,
-absences), rooms, and service-continuity rules. HR and admins change them; advisors
+absences), rooms, service-continuity rules and the periods without training. HR and admins change them; advisors
 read them."""
 
 import datetime as dt
@@ -24,11 +24,12 @@ from .forms_resources import (
     WEEKDAY_NAMES,
     AbsenceForm,
     AvailabilityFormSet,
+    ClosedPeriodForm,
     ContinuityRuleForm,
     RoomForm,
     TrainerForm,
 )
-from .models import ContinuityRule, Room, Session, Trainer, TrainerAbsence
+from .models import ClosedPeriod, ContinuityRule, Room, Session, Trainer, TrainerAbsence
 
 PER_PAGE = 50
 
@@ -319,3 +320,43 @@ def rule_delete(request, pk):
             ),
         },
     )
+
+
+# --- Periods without training -----------------------------------------------------------------
+
+
+@login_required
+def closed_period_list(request):
+    """School holidays and closures: the list, and for HR the form to add one."""
+    user = request.user
+    perms.require(perms.can_view_resources(user))
+    can_manage = perms.can_manage_resources(user)
+    form = ClosedPeriodForm(request.POST or None) if can_manage else None
+    if request.method == "POST":
+        perms.require(can_manage)
+        if form.is_valid():
+            period = form.save()
+            messages.success(request, f"Période ajoutée : {period}.")
+            return redirect("planning:closed_period_list")
+    today = timezone.localdate()
+    return render(
+        request,
+        "planning/resources/closed_periods.html",
+        {
+            "upcoming": ClosedPeriod.objects.filter(ends_on__gte=today),
+            "past": ClosedPeriod.objects.filter(ends_on__lt=today).order_by("-starts_on")[:10],
+            "form": form,
+            "can_manage": can_manage,
+            "crumbs": _crumbs(("Périodes sans formation", None)),
+        },
+    )
+
+
+@require_POST
+@login_required
+def closed_period_delete(request, pk):
+    perms.require(perms.can_manage_resources(request.user))
+    period = get_object_or_404(ClosedPeriod, pk=pk)
+    period.delete()
+    messages.success(request, f"Période supprimée : {period}.")
+    return redirect("planning:closed_period_list")
