@@ -323,3 +323,29 @@ def test_the_proposal_exports_as_a_list(client, setting):
         assert len(rows) == len(run.plan["sessions"])
         assert "Ma messagerie" in rows[0] and "Salle A" in rows[0] and "proposée" in rows[0]
         assert sum(int(row[6]) for row in rows) == 5
+
+
+def test_a_proposed_session_lists_the_agents_it_seats(client, setting):
+    from tests.factories import OrgUnitFactory
+
+    hr = user_with_role(Role.HR)
+    run = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
+    planner.solve(run)
+    client.force_login(hr)
+    seen = set()
+    for index, proposal in enumerate(run.plan["sessions"]):
+        page = client.get(reverse("planning:plan_session", args=[run.pk, index])).content.decode()
+        assert "Fixer cette séance" in page
+        seen |= {a.matricule for a in setting["agents"] if a.matricule in page}
+        assert sum(a.matricule in page for a in setting["agents"]) == sum(
+            proposal["seats"].values()
+        )
+    assert seen == {a.matricule for a in setting["agents"]}  # everyone, each once
+    assert client.get(reverse("planning:plan_session", args=[run.pk, 99])).status_code == 404
+    # A scoped office sees the names of its agents only, and a count of the others.
+    unit = OrgUnitFactory()
+    scoped = user_with_role(Role.HR, org_unit=unit)
+    client.force_login(scoped)
+    page = client.get(reverse("planning:plan_session", args=[run.pk, 0])).content.decode()
+    assert not any(a.matricule in page for a in setting["agents"])
+    assert "hors de votre périmètre" in page

@@ -189,6 +189,15 @@ def _plan_and_context(run: PlanningRun, proposals) -> tuple[m.Plan, plan_adapter
     return m.Plan(sessions=sessions, unplaced={}, served=0, method="accepted"), context
 
 
+def seated_agents(run: PlanningRun, index: int) -> list[int]:
+    """The agents the proposal seats in its session `index` (as accepting would)."""
+    plan, context = _plan_and_context(run, run.plan["sessions"])
+    for at, _planned, people in plan_adapter.seated(plan, context):
+        if at == index:
+            return [agent for agent, _step in people]
+    return []
+
+
 def lock_session(run: PlanningRun, index: int, *, by) -> tuple[plan_adapter.ApplyReport, int]:
     """Creates one proposed session now (locked) with its registrations; the proposal
     remembers it, so that accepting the run does not create it twice and the next run

@@ -48,6 +48,7 @@ urlpatterns = [
     path("planning/<int:pk>/arreter/", views_plan.plan_stop, name="plan_stop"),
     path("planning/<int:pk>/relancer/", views_plan.plan_rerun, name="plan_rerun"),
     path("planning/<int:pk>/accepter/", views_plan.plan_accept, name="plan_accept"),
+    path("planning/<int:pk>/seance/<int:index>/", views_plan.plan_session, name="plan_session"),
     path("planning/<int:pk>/fixer/<int:index>/", views_plan.plan_lock, name="plan_lock"),
     # Calendars and resource pages (trainers, rooms, continuity rules).
     path("", include("tremplin.planning.urls_resources")),

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
 from tremplin.core.tabular import csv_response, xlsx_response
+from tremplin.organisation.models import Agent
 
 from . import calendar, planner, views_calendar
 from .forms_plan import PlanningRunForm
@@ -285,6 +286,49 @@ def plan_lock(request, pk, index):
         "autour d'elle.",
     )
     return redirect(back)
+
+
+@login_required
+def plan_session(request, pk, index):
+    """One proposed session and the agents it seats (those the user may see by name)."""
+    user = request.user
+    perms.require(perms.can_plan_training(user))
+    run = get_object_or_404(PlanningRun, pk=pk)
+    rows = (
+        _proposals(run)
+        if run.status in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED)
+        else []
+    )
+    if not 0 <= index < len(rows):
+        raise Http404
+    row = rows[index]
+    seated = planner.seated_agents(run, index)
+    agents = (
+        Agent.objects.visible_to(user)
+        .filter(pk__in=seated)
+        .select_related("unit", "job", "site")
+        .order_by("last_name", "first_name")
+    )
+    return render(
+        request,
+        "planning/plan/session.html",
+        {
+            "run": run,
+            "row": row,
+            "agents": agents,
+            "hidden": len(seated) - len(agents),
+            "calendar_query": f"semaine={calendar.week_param(calendar.week_start(row['day']))}",
+            "crumbs": _crumbs(
+                (str(run), reverse("planning:plan_detail", args=[run.pk])),
+                (
+                    "Calendrier proposé",
+                    reverse("planning:plan_calendar", args=[run.pk])
+                    + f"?semaine={calendar.week_param(calendar.week_start(row['day']))}",
+                ),
+                (f"{row['module']}, {row['day']:%d/%m/%Y}", None),
+            ),
+        },
+    )
 
 
 def _back_to_calendar(request, pk) -> str:
