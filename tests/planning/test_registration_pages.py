@@ -11,6 +11,8 @@ from tests.factories import AgentFactory, user_with_role
 from tests.planning.test_registrations import make_session
 from tests.training.test_pathway_views import module, pathway_for
 from tremplin.accounts.enums import Role
+from tremplin.core.models import OutboxMessage
+from tremplin.organisation.enums import ContactChannel
 from tremplin.planning import registrations
 from tremplin.planning.enums import RegistrationStatus
 from tremplin.planning.models import Registration
@@ -108,6 +110,8 @@ def test_a_refusal_frees_the_seat_for_the_waiting_list(client, world):
     m = module("visio", "La visio")
     session = make_session(capacity=1, m=m)
     agent = world.agents[("Équipe A1a", "metropole")]  # the manager's report
+    agent.email, agent.contact_channel = "agent@example.org", ContactChannel.EMAIL
+    agent.save()
     pending = registrations.register(session, agent, needs_approval=True)
     waiting = registrations.register(session, world.agents[("Équipe A1a", "ville")])
     client.force_login(world.users[Role.MANAGER])
@@ -116,6 +120,14 @@ def test_a_refusal_frees_the_seat_for_the_waiting_list(client, world):
     waiting.refresh_from_db()
     assert pending.status == RegistrationStatus.CANCELLED
     assert waiting.status == RegistrationStatus.REGISTERED
+    # The agent is told, in plain words, with what to do next; no invitation attached.
+    [email] = OutboxMessage.objects.filter(kind="refus")
+    assert email.to == "agent@example.org" and "La visio" in email.subject
+    assert "choisir une autre date" in email.body and "« Mon parcours »" in email.body
+    assert not email.attachments
+    # Refusing twice is refused, and tells nothing more.
+    client.post(reverse("planning:refuse_registration", args=[pending.pk]))
+    assert OutboxMessage.objects.filter(kind="refus").count() == 1
 
 
 @pytest.mark.django_db

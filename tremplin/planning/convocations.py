@@ -25,6 +25,7 @@ KIND_CONVOCATION = "convocation"
 KIND_CANCELLATION = "annulation"
 KIND_CHANGE = "modification"
 KIND_REMINDER = "rappel"
+KIND_REFUSAL = "refus"
 
 
 def reads_email(registration: Registration) -> bool:
@@ -138,6 +139,23 @@ def send_cancellation(registration: Registration, *, reason: str = "") -> bool:
         subject="Annulé",
         ics_bytes=ics.cancel_ics(_invitation(registration)),
         reason=reason,
+    )
+    return True
+
+
+def send_refusal(registration: Registration) -> bool:
+    """The manager said no to a held seat: the agent learns it, and that another date can
+    be chosen (no invitation: the agent was never convened)."""
+    if not reads_email(registration):
+        return False
+    queue_email(
+        to=registration.agent.email,
+        subject=f"Demande non acceptée : {registration.session.module}",
+        body=render_to_string(
+            "planning/refusal_email.txt", _context(registration, kind=KIND_REFUSAL)
+        ),
+        kind=KIND_REFUSAL,
+        related_label=f"planning.registration:{registration.pk}",
     )
     return True
 

@@ -177,6 +177,18 @@ def approve(registration: Registration, *, by) -> Registration:
     return registration
 
 
+def refuse(registration: Registration, *, by) -> Registration | None:
+    """The manager says no: the held seat is freed (the waiting list moves up, see cancel)
+    and the agent is told, by email when they read it (else "Mon parcours" offers the
+    date again)."""
+    with transaction.atomic():
+        if registration.status != RegistrationStatus.PENDING:
+            raise RegistrationError("Cette inscription n'attend pas d'accord.")
+        promoted = cancel(registration, by=by)
+        convocations.send_refusal(registration)
+    return promoted
+
+
 def cancel(registration: Registration, *, by=None) -> Registration | None:
     """Frees the seat (or the waiting place). When a seat frees, the first agent of the
     waiting list who can still come (no other session at that time, team continuity

@@ -194,10 +194,11 @@ def refuse(request, registration_pk):
     if registration.status != RegistrationStatus.PENDING:
         messages.error(request, "Cette inscription n'attend pas d'accord.")
         return redirect("planning:approvals")
-    registrations.cancel(registration, by=request.user)
+    registrations.refuse(registration, by=request.user)
     messages.success(
         request,
-        f"Inscription refusée : la place de {registration.agent.full_name} est libérée.",
+        f"Inscription refusée : la place de {registration.agent.full_name} est libérée ; "
+        "l'agent est prévenu.",
     )
     return redirect("planning:approvals")
 
