@@ -578,3 +578,55 @@ def test_the_demo_closes_a_few_past_sessions(world):
     assert not Registration.objects.filter(session__in=held, attendance="").exists()
     assert all(s.starts_at < timezone.now() for s in held)
     assert Registration.objects.filter(attendance=P).count() == counts["présents"]
+
+
+# --- Walk-ins -------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_agent_who_came_without_a_seat_is_added_present(world, client, trainers):
+    own, other = trainers
+    m = module("fresque", "La Fresque du Climat")
+    session = past_session(m, trainers=[own], capacity=1)
+    register(session, AgentFactory())
+    came = AgentFactory(first_name="Awa", last_name="Diallo", matricule="W001")
+    step = pathway_for(came, m, status=StepStatus.VALIDATED).steps.get()
+    waiting = AgentFactory(matricule="W002")
+    on_list = register(session, waiting, status=RegistrationStatus.WAITING, waiting_position=1)
+    url = reverse("planning:attendance_walk_in", args=[session.pk])
+    # Another trainer may not; a matricule nobody has is said on the field.
+    client.force_login(other.user)
+    assert client.post(url, {"matricule": "W001"}).status_code == 403
+    client.force_login(own.user)
+    page = text(client.post(url, {"matricule": "ZZZ"}))
+    assert "Aucun agent en poste n'a ce matricule." in page
+    assert session.registrations.count() == 2
+    response = client.post(url, {"matricule": " w001 "})
+    assert response.status_code == 302
+    added = session.registrations.get(agent=came)
+    assert added.status == RegistrationStatus.REGISTERED and added.attendance == P
+    assert added.step == step and added.attendance_recorded_by == own.user
+    # Twice: refused on the field, nothing added.
+    assert "Awa Diallo est déjà sur la feuille." in text(client.post(url, {"matricule": "W001"}))
+    # The agent on the waiting list who came takes their place on the sheet.
+    client.post(url, {"matricule": "W002"})
+    on_list.refresh_from_db()
+    assert on_list.status == RegistrationStatus.REGISTERED and on_list.waiting_position is None
+    assert session.registrations.count() == 3  # the seat count went over: the room held them
+
+
+@pytest.mark.django_db
+def test_a_walk_in_after_closing_is_for_hr_and_completes_the_step(world, client, advisor, hr):
+    m = module("visio", "La visio")
+    session = past_session(m)
+    first = register(session, AgentFactory())
+    attendance.record(session, {first.pk: P}, by=advisor)
+    attendance.close(session, by=advisor)
+    late = AgentFactory(matricule="W003")
+    step = pathway_for(late, m, status=StepStatus.VALIDATED).steps.get()
+    with pytest.raises(attendance.AttendanceError, match="seul le service formation"):
+        attendance.add_walk_in(session, late, by=advisor)
+    assert not session.registrations.filter(agent=late).exists()
+    attendance.add_walk_in(session, late, by=hr)
+    step.refresh_from_db()
+    assert step.status == StepStatus.DONE

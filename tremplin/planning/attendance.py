@@ -120,6 +120,46 @@ def record(session: Session, marks: dict[int, str], *, by) -> int:
     return changed
 
 
+def add_walk_in(session: Session, agent, *, by) -> Registration:
+    """An agent came without a seat: on the sheet, present. Their waiting place or held
+    seat in this session becomes the seat; otherwise a registration is made at once (a
+    fact, not a request: the seat count may go over, the room held them). On a closed
+    sheet, HR only, and their step is completed at once."""
+    with transaction.atomic():
+        session = _locked(session)
+        closed = session.attendance_closed_at is not None
+        if closed and not perms.can_correct_attendance(by):
+            raise AttendanceError(
+                "La feuille d'émargement est close : seul le service formation peut ajouter "
+                "un agent."
+            )
+        registration = (
+            session.registrations.select_for_update()
+            .filter(agent=agent)
+            .exclude(status=RegistrationStatus.CANCELLED)
+            .first()
+        )
+        if registration is not None and registration.status == RegistrationStatus.REGISTERED:
+            raise AttendanceError(f"{agent.full_name} est déjà sur la feuille.")
+        if registration is None:
+            registration = Registration(session=session, agent=agent, requested_by=by)
+        registration.step = (
+            registration.step
+            or PathwayStep.objects.open()
+            .filter(module_id=session.module_id, pathway__agent=agent)
+            .first()
+        )
+        registration.status = RegistrationStatus.REGISTERED
+        registration.waiting_position = None
+        registration.attendance = Attendance.PRESENT
+        registration.attendance_recorded_by = by
+        registration.attendance_recorded_at = timezone.now()
+        registration.save()
+        if closed:
+            _complete(session, [registration], by=by)
+    return registration
+
+
 def close(session: Session, *, by) -> Completed:
     """Closes the sheet: the session is held, the present agents' steps are done and,
     when the module gives evidence, their evidence written. Every registered agent must

@@ -93,3 +93,28 @@ class NoShowFilterForm(AccessibleFormMixin, forms.Form):
         if self.is_valid() and self.cleaned_data["per"] == NoShowView.UNITS:
             return NoShowView.UNITS
         return NoShowView.AGENTS
+
+
+class WalkInForm(AccessibleFormMixin, forms.Form):
+    """An agent who came without a seat, by matricule."""
+
+    matricule = forms.CharField(
+        label="Matricule de l'agent venu sans inscription",
+        max_length=30,
+        help_text="Il est ajouté à la feuille, noté présent.",
+    )
+
+    def clean_matricule(self):
+        from tremplin.organisation.models import Agent
+
+        text = self.cleaned_data["matricule"].strip()
+        agents = list(Agent.objects.present().filter(matricule__iexact=text)[:2])
+        if not agents:
+            raise forms.ValidationError("Aucun agent en poste n'a ce matricule.")
+        if len(agents) > 1:
+            raise forms.ValidationError(
+                "Plusieurs agents ont ce matricule (deux employeurs) : le service formation "
+                "peut l'ajouter depuis la page de la séance."
+            )
+        self.agent = agents[0]
+        return text

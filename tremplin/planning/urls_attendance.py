@@ -6,6 +6,11 @@ from . import views_attendance
 urlpatterns = [
     path("<int:pk>/emargement/", views_attendance.attendance_sheet, name="attendance_sheet"),
     path(
+        "<int:pk>/emargement/sans-inscription/",
+        views_attendance.attendance_walk_in,
+        name="attendance_walk_in",
+    ),
+    path(
         "<int:pk>/emargement.pdf",
         views_attendance.attendance_sheet_pdf,
         name="attendance_sheet_pdf",

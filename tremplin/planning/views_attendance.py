@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_POST
 
 from tremplin.accounts import perms
 from tremplin.core import audit
@@ -22,7 +23,7 @@ from tremplin.organisation.models import Agent
 
 from . import attendance
 from .enums import Attendance, RegistrationStatus, SessionStatus
-from .forms_attendance import AttendanceSheetForm, NoShowFilterForm, NoShowView
+from .forms_attendance import AttendanceSheetForm, NoShowFilterForm, NoShowView, WalkInForm
 from .models import Registration, Session
 
 PER_PAGE = 30
@@ -66,10 +67,30 @@ def _duration_label(session) -> str:
     return f"{label} {minutes:02d}" if minutes else label
 
 
+@require_POST
 @login_required
-def attendance_sheet(request, pk):
+def attendance_walk_in(request, pk):
+    """Adds an agent who came without a seat to the sheet, present."""
+    user = request.user
+    session = _session(pk)
+    perms.require(perms.can_take_attendance(user, session))
+    form = WalkInForm(request.POST)
+    if form.is_valid():
+        try:
+            attendance.add_walk_in(session, form.agent, by=user)
+        except attendance.AttendanceError as exc:
+            form.add_error("matricule", str(exc))
+        else:
+            messages.success(request, f"{form.agent.full_name} ajouté(e) à la feuille, présent(e).")
+            return redirect("planning:attendance_sheet", pk=session.pk)
+    return attendance_sheet(request, pk, walk_in_form=form)
+
+
+@login_required
+def attendance_sheet(request, pk, walk_in_form=None):
     """The sheet on a tablet: one radio group per registered agent, "Enregistrer" and
-    "Clore la feuille". Once closed, read-only except for HR's corrections."""
+    "Clore la feuille", and a walk-in by matricule. Once closed, read-only except for
+    HR's corrections."""
     user = request.user
     session = _session(pk)
     perms.require(perms.can_take_attendance(user, session))
@@ -79,7 +100,8 @@ def attendance_sheet(request, pk):
     started = session.starts_at <= timezone.now()
     editable = not cancelled and started and (not closed or perms.can_correct_attendance(user))
     form = AttendanceSheetForm(
-        request.POST if request.method == "POST" and editable else None, registrations=rows
+        request.POST if request.method == "POST" and editable and walk_in_form is None else None,
+        registrations=rows,
     )
     if form.is_bound and form.is_valid():
         closing = "clore" in request.POST and not closed
@@ -130,6 +152,7 @@ def attendance_sheet(request, pk):
             "cancelled": cancelled,
             "started": started,
             "editable": editable,
+            "walk_in_form": walk_in_form or WalkInForm(),
             "crumbs": _crumbs(session, ("Feuille d'émargement", None)),
         },
     )
