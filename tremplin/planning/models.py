@@ -487,6 +487,15 @@ class PlanningRun(models.Model):
     modules = models.ManyToManyField(
         "training.Module", verbose_name="modules à planifier", blank=True, related_name="+"
     )
+    previous = models.ForeignKey(
+        "self",
+        verbose_name="relance du calcul",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Ses agents gardent, autant que possible, la séance qu'il leur proposait.",
+    )
     time_limit_seconds = models.PositiveIntegerField(
         "temps de calcul au plus (secondes)",
         default=120,

@@ -130,6 +130,7 @@ def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
         wanted=set(run.modules.values_list("pk", flat=True)) or None,
         include_proposed=run.include_proposed,
     )
+    previous = _previous_places(run)
     report(0.08, "Plan de référence (premier arrivé, premier servi)…")
     baseline = greedy(problem)
     plan, bound = baseline, capacity_bound(problem)
@@ -142,20 +143,109 @@ def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
             problem,
             time_limit=run.time_limit_seconds,
             progress=lambda fraction, message: report(0.1 + 0.85 * fraction, message),
-            warm_start=None,
+            warm_start=_warm_start(problem, context, previous),
         )
         if plan.bound is not None:
             bound = min(bound, plan.bound)
     if check(problem, plan) or plan.served < baseline.served:
         plan = baseline  # never keep a plan that breaks a rule or serves less
+    if previous:
+        _seat_members_where_they_were(plan, context, previous)
     run.plan = _serialise(plan, problem, context)
     run.figures = _figures(problem, context, plan, baseline, bound, time.monotonic() - started)
     run.figures["goals"] = plan_review.goals(run, problem, context, plan)
+    if run.previous_id is not None:
+        run.figures["kept"], run.figures["moved"] = _kept_and_moved(plan, context, previous)
     run.figures["infeasible"] = plan_review.infeasible(problem)
     run.status = PlanningRunStatus.READY
     run.save(update_fields=["plan", "figures", "status"])
     report(1.0, "Calcul terminé.")
     return run
+
+
+Place = tuple[int, dt.date, str, int, int]  # module, day, half-day, room, trainer
+
+
+def _places(run: PlanningRun) -> dict[tuple[int, int], Place]:
+    """(agent, module) → where the run's proposal seats them."""
+    if run.status not in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED):
+        return {}
+    plan, context = _plan_and_context(run, run.plan.get("sessions", []))
+    places = {}
+    for _index, planned, people in plan_adapter.seated(plan, context):
+        slot = context.slots[planned.slot_index]
+        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        for agent, _step in people:
+            places[(agent, planned.module_id)] = place
+    return places
+
+
+def _previous_places(run: PlanningRun) -> dict[tuple[int, int], Place]:
+    previous = run.previous
+    return _places(previous) if previous is not None else {}
+
+
+def _warm_start(problem: m.Problem, context, previous) -> m.Plan | None:
+    """The previous proposal as the optimizer's starting point: a seat kept where the
+    previous run put the agent is worth a little (moving an agent costs)."""
+    if not previous:
+        return None
+    slot_of = {(s.day, s.half): s.index for s in problem.slots}
+    kept: dict[tuple, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for group in problem.demand:
+        for agent, _step in context.members[group.id]:
+            place = previous.get((agent, group.module_id))
+            if place is None or (place[1], place[2]) not in slot_of:
+                continue
+            module_id, day, half, room, trainer = place
+            kept[(module_id, slot_of[(day, half)], room, trainer)][group.id] += 1
+    if not kept:
+        return None
+    sessions = [
+        m.PlannedSession(module, slot, room, trainer, sum(seats.values()), None, dict(seats))
+        for (module, slot, room, trainer), seats in kept.items()
+    ]
+    return m.Plan(sessions=sessions, unplaced={}, served=0.0, method="previous")
+
+
+def _seat_members_where_they_were(plan: m.Plan, context, previous) -> None:
+    """The plan gives seats to demand groups; which member takes which seat follows the
+    order of the group's members. Orders them so that an agent whose previous place the
+    plan kept gets that seat back (the others fill the seats left, in their order)."""
+    sessions_of: dict[int, list[tuple[Place, int]]] = defaultdict(list)
+    for planned in plan.sessions:
+        slot = context.slots[planned.slot_index]
+        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        for group_id, seats in planned.seats.items():
+            sessions_of[group_id].append((place, seats))
+    for group_id, sessions in sessions_of.items():
+        members = context.members[group_id]
+        wanted = defaultdict(list)  # place → members who were there
+        for member in members:
+            wanted[previous.get((member[0], sessions[0][0][0]))].append(member)
+        chosen, given = [], set()
+        for place, seats in sessions:  # first, everyone back in their previous session
+            back = [p for p in wanted.get(place, []) if p not in given][:seats]
+            given.update(back)
+            chosen.append(back)
+        others = iter([p for p in members if p not in given])
+        ordered = []
+        for (_place, seats), back in zip(sessions, chosen, strict=True):
+            ordered += back + [next(others) for _ in range(seats - len(back))]
+        context.members[group_id] = ordered + list(others)
+
+
+def _kept_and_moved(plan: m.Plan, context, previous) -> tuple[int, int]:
+    """Agents seated by both runs: in the same session as before, or moved."""
+    kept = moved = 0
+    for _index, planned, people in plan_adapter.seated(plan, context):
+        slot = context.slots[planned.slot_index]
+        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        for agent, _step in people:
+            before = previous.get((agent, planned.module_id))
+            if before is not None:
+                kept, moved = (kept + 1, moved) if before == place else (kept, moved + 1)
+    return kept, moved
 
 
 def _plan_and_context(run: PlanningRun, proposals) -> tuple[m.Plan, plan_adapter.Context]:

@@ -253,6 +253,7 @@ def plan_rerun(request, pk):
             time_limit_seconds=old.time_limit_seconds,
             unit_id=old.unit_id,
             segment_id=old.segment_id,
+            previous=old,
             created_by=user,
         )
         run.modules.set(old.modules.all())
