@@ -475,3 +475,25 @@ def test_demo_seeds_entries_for_the_advisors(world):
     assert entries.filter(happened_on__lt=today - dt.timedelta(weeks=16)).count() == 0
     assert not entries.filter(agents__isnull=True).exists()
     assert not entries.filter(themes__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_hr_keeps_the_themes_outside_the_admin(world, client):
+    url = reverse("coaching:themes")
+    client.force_login(world.users[Role.ADVISOR])
+    assert client.get(url).status_code == 403
+    client.force_login(world.users[Role.HR])
+    page = client.get(url).content.decode()
+    assert CoachingTheme.objects.first().name in page  # the seeded themes
+    taken = CoachingTheme.objects.first().name
+    response = client.post(url, {"name": taken, "position": 1, "active": "on"})
+    assert "Ce thème existe déjà." in response.content.decode()
+    count = CoachingTheme.objects.count()
+    client.post(url, {"name": "Téléphone pro", "position": 50, "active": "on"})
+    theme = CoachingTheme.objects.get(name="Téléphone pro")
+    assert CoachingTheme.objects.count() == count + 1
+    client.post(
+        reverse("coaching:theme_edit", args=[theme.pk]), {"name": "Téléphone", "position": 50}
+    )
+    theme.refresh_from_db()
+    assert theme.name == "Téléphone" and not theme.active

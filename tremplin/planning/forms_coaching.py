@@ -317,3 +317,14 @@ class CoachingFilterForm(AccessibleFormMixin, forms.Form):
 
     def value(self, name):
         return self.cleaned_data.get(name) if self.is_bound and self.is_valid() else None
+
+
+class CoachingThemeForm(AccessibleFormMixin, forms.ModelForm):
+    class Meta:
+        model = CoachingTheme
+        fields = ["name", "position", "active"]
+        help_texts = {
+            "position": "Les thèmes sont montrés du plus petit au plus grand numéro.",
+            "active": "Décoché : le thème n'est plus proposé, les accompagnements passés le gardent.",
+        }
+        error_messages = {"name": {"unique": "Ce thème existe déjà."}}

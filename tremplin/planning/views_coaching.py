@@ -16,8 +16,8 @@ from tremplin.core.tabular import csv_response
 from tremplin.organisation.models import Agent
 
 from . import coaching
-from .forms_coaching import CoachingEntryForm, CoachingFilterForm
-from .models import CoachingEntry
+from .forms_coaching import CoachingEntryForm, CoachingFilterForm, CoachingThemeForm
+from .models import CoachingEntry, CoachingTheme
 
 PER_PAGE = 30
 
@@ -198,5 +198,45 @@ def activity(request):
             "see_all": see_all,
             "advisor": advisor,
             "crumbs": _crumbs(("Activité", None)),
+        },
+    )
+
+
+# --- Themes (HR keeps the list) ---------------------------------------------------------------
+
+
+@login_required
+def theme_list(request):
+    """The themes an advisor picks from, how often each was used, and a form to add one."""
+    perms.require(perms.can_view_all_coaching(request.user))
+    form = CoachingThemeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        theme = form.save()
+        messages.success(request, f"Thème ajouté : {theme}.")
+        return redirect("coaching:themes")
+    themes = CoachingTheme.objects.annotate(uses=Count("entries"))
+    return render(
+        request,
+        "planning/coaching/themes.html",
+        {"themes": themes, "form": form, "crumbs": _crumbs(("Thèmes", None))},
+    )
+
+
+@login_required
+def theme_edit(request, pk):
+    perms.require(perms.can_view_all_coaching(request.user))
+    theme = get_object_or_404(CoachingTheme, pk=pk)
+    form = CoachingThemeForm(request.POST or None, instance=theme)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"Thème enregistré : {theme}.")
+        return redirect("coaching:themes")
+    return render(
+        request,
+        "planning/coaching/theme_form.html",
+        {
+            "theme": theme,
+            "form": form,
+            "crumbs": _crumbs(("Thèmes", reverse("coaching:themes")), (str(theme), None)),
         },
     )
