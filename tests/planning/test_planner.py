@@ -26,7 +26,7 @@ from tremplin.planning.models import (
     Session,
     Trainer,
 )
-from tremplin.training.enums import StepStatus, TrainerKind
+from tremplin.training.enums import ModuleFormat, StepStatus, TrainerKind
 
 START = dt.date(2027, 1, 4)  # a Monday
 END = dt.date(2027, 1, 29)
@@ -51,6 +51,13 @@ def setting(db):
 
 def test_the_problem_comes_from_validated_steps(setting):
     AgentFactory(site=setting["site"])  # no pathway: no demand
+    online = module("cyber", "Cybersécurité en ligne")
+    online.format = ModuleFormat.ELEARNING
+    online.save()
+    first = setting["steps"][0]
+    first.pathway.steps.create(  # followed alone online: no session to place
+        module=online, position=2, origin=first.origin, reason="En ligne.", status=first.status
+    )
     proposed = AgentFactory(site=setting["site"])
     pathway_for(proposed, setting["module"])
     problem, context = plan_adapter.build_problem(start=START, end=END)
@@ -248,13 +255,15 @@ def test_goals_met_or_missed_by_the_proposal(setting):
     assert not rows[early.name]["met"] and rows[early.name]["missing"] == 5
     assert "avant le début du planning" in rows[early.name]["reasons"][0]
     assert rows[later.name]["met"]
-    # An agent of the population without the step: nothing to place, said so.
-    AgentFactory(site=setting["site"])
+    # Agents of the population without the step: nothing to place, said so.
+    for _ in range(4):
+        AgentFactory(site=setting["site"])
     again = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
     planner.solve(again)
     row = next(r for r in again.figures["goals"] if r["name"] == met.name)
-    assert not row["met"] and row["missing"] == 1 and row["without_step"] == 1
-    assert "1 agent(s) n'ont pas ce module dans leur parcours" in row["reasons"][0]
+    assert not row["met"] and row["missing"] == 4 and row["without_step"] == 4
+    assert "4 agent(s) n'ont pas ce module dans leur parcours" in row["reasons"][0]
+    assert row["share"] == 55  # 5 of 9 is 55.6 %: floored, never more than reached
     # A run for another module does not judge this goal.
     other = PlanningRun.objects.create(starts_on=START, ends_on=END, created_by=hr)
     other.modules.add(module("tableur", "Mon tableur"))

@@ -4,7 +4,7 @@ through registrations.register (so seats, overlaps, continuity and convocations 
 the deliver code's).
 
 Demand is the open pathway steps (validated or in progress; proposed ones too on demand)
-that have no live registration yet. Priority weight of a step:
+that have no live registration yet, online modules aside (no session to place). Priority weight of a step:
 - 3 for an agent of a field job whose step closes a gap with their job (the agents far
   from digital tools come first, as the plan says);
 - 2 for a step towards a target job (mobility);
@@ -32,7 +32,7 @@ from django.utils import timezone
 
 from tremplin.organisation.enums import WorkKind, WorkPattern
 from tremplin.organisation.models import Agent, Site
-from tremplin.training.enums import PlaceNeed, StepOrigin, StepStatus, TrainerKind
+from tremplin.training.enums import ModuleFormat, PlaceNeed, StepOrigin, StepStatus, TrainerKind
 from tremplin.training.models import Module, PathwayStep
 
 from . import registrations
@@ -200,7 +200,10 @@ def build_problem(
         .select_related("pathway__agent__job", "goal")
         .order_by("pathway__agent_id", "position")
     )
-    modules = {mod.pk: mod for mod in Module.objects.active()}
+    # An online module has no session to place: the agent follows it on their own.
+    modules = {
+        mod.pk: mod for mod in Module.objects.active().exclude(format=ModuleFormat.ELEARNING)
+    }
     open_before: dict[int, int] = defaultdict(int)  # pathway → open steps met so far
     rules = {r.unit_id: r for r in ContinuityRule.objects.all()}
     team_sizes = {}

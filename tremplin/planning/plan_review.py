@@ -13,6 +13,7 @@ reasons), or no open step for that module in their pathway (nothing to place).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 
 from django.utils import timezone
@@ -109,7 +110,8 @@ def goals(
                 "booked": len(booked),
                 "planned": len(planned),
                 "projected": projected,
-                "share": round(100 * projected / len(population)),
+                # Floored: 99.9 % must not read 100 % beside "il manque 1".
+                "share": math.floor(100 * projected / len(population)),
                 "missing": missing,
                 "met": missing <= 0,
                 "pending": missing > 0 and goal.deadline > run.ends_on,

@@ -85,7 +85,12 @@ class Command(BaseCommand):
             for sentence in figures["infeasible"]:
                 self.stdout.write(f"  impossible : {sentence}")
             for goal in figures["goals"]:
-                verdict = "atteint" if goal["met"] else f"manqué, il manque {goal['missing']}"
+                if goal["met"]:
+                    verdict = "atteint"
+                elif goal["pending"]:
+                    verdict = f"à suivre, il en reste {goal['missing']} après cette période"
+                else:
+                    verdict = f"manqué, il manque {goal['missing']}"
                 self.stdout.write(
                     f"  objectif « {goal['name']} » ({goal['deadline']}) : {goal['share']} %, "
                     f"{verdict}. {' ; '.join(goal['reasons'])}".rstrip()
