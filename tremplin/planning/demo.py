@@ -208,6 +208,7 @@ def _closed_periods(today: dt.date) -> None:
 def wipe() -> None:
     """Empties the planning tables before seed_demo --reset deletes the agents."""
     tables = (
+        PlanningRun.modules.through,
         PlanningRun,
         CoachingEntry.agents.through,
         CoachingEntry.themes.through,
