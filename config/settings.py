@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "tremplin.diagnostic",
     "tremplin.training",
     "tremplin.planning",
+    "tremplin.equipment",
 ]
 
 MIDDLEWARE = [

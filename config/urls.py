@@ -14,6 +14,7 @@ urlpatterns = [
     path("formation/", include("tremplin.training.urls")),
     path("seances/", include("tremplin.planning.urls")),
     path("accompagnements/", include("tremplin.planning.urls_coaching")),
+    path("equipement/", include("tremplin.equipment.urls")),
     path("admin/", admin.site.urls),
 ]
 

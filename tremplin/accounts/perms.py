@@ -326,3 +326,63 @@ def can_view_all_coaching(user) -> bool:
 def can_plan_training(user) -> bool:
     """Launch the planner, review, lock and accept its proposals: the training office."""
     return _is(user, Role.HR, Role.ADMIN)
+
+
+# --- Equipment: devices, needs, allocations, repairs, footprint ------------------------------
+
+
+def can_manage_equipment(user) -> bool:
+    """The stock, allocations and returns, repairs, imports and exports: the training
+    office (HR) and admins; scoped HR see the pool and the devices held in their scope."""
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_view_team_equipment(user) -> bool:
+    """The devices held by the manager's team."""
+    return _is(user, Role.MANAGER)
+
+
+def can_view_device(user, device) -> bool:
+    from tremplin.equipment.models import Device
+
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if device.holder_id and device.holder_id == user.agent_id:
+        return True
+    return (can_manage_equipment(user) or can_view_team_equipment(user)) and (
+        Device.objects.visible_to(user).filter(pk=device.pk).exists()
+    )
+
+
+def can_request_device(user, agent) -> bool:
+    """Ask for a device for someone: HR, advisors (their request is a reason of its own)
+    and managers for their team; nobody asks for themselves here."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return False
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER) and can_view_agent(
+        user, agent
+    )
+
+
+def can_request_devices_any(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN, Role.ADVISOR, Role.MANAGER)
+
+
+def can_view_footprint(user) -> bool:
+    """Footprint figures (no names): HR, admins and the direction."""
+    return _is(user, Role.HR, Role.ADMIN, Role.DIRECTION)
+
+
+def can_edit_footprint_reference(user) -> bool:
+    return _is(user, Role.HR, Role.ADMIN)
+
+
+def can_open_equipment(user) -> bool:
+    """The « Matériel » menu entry: staff pages, or an agent's own devices."""
+    return bool(getattr(user, "is_authenticated", False)) and (
+        can_manage_equipment(user)
+        or can_view_team_equipment(user)
+        or can_view_footprint(user)
+        or can_request_devices_any(user)
+        or bool(user.agent_id)
+    )

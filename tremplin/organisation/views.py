@@ -120,6 +120,8 @@ def agent_detail(request, pk):
             "identity": getattr(agent, "identity", None),
             "is_self": request.user.agent_id == agent.pk,
             "can_issue_code": perms.can_issue_login_code(request.user, agent),
+            "can_see_devices": perms.can_manage_equipment(request.user)
+            or perms.can_view_team_equipment(request.user),
             **_training_record(request.user, agent),
             "crumbs": crumbs,
         },

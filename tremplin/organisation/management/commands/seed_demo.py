@@ -19,6 +19,7 @@ from tremplin.competences import demo as competences_demo
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
 from tremplin.diagnostic import demo as diagnostic_demo
+from tremplin.equipment import demo as equipment_demo
 from tremplin.organisation import demo
 from tremplin.organisation.models import (
     Agent,
@@ -125,6 +126,8 @@ class Command(BaseCommand):
             summary["training"] = training_demo.seed(seed=seed, today=timezone.localdate())
             self.say("Séances : formateurs, salles, inscriptions…")
             summary["planning"] = planning_demo.seed(seed=seed, today=timezone.localdate())
+            self.say("Matériel : smartphones, tablettes, attributions, réparations…")
+            summary["equipment"] = equipment_demo.seed(seed=seed, today=timezone.localdate())
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -169,14 +172,13 @@ class Command(BaseCommand):
                 )
                 + "."
             )
-        if summary["planning"]:
-            self.say(
-                "Séances : "
-                + ", ".join(
-                    f"{_french_number(n)} {what}" for what, n in summary["planning"].items()
+        for key, label in (("planning", "Séances"), ("equipment", "Matériel")):
+            if summary[key]:
+                self.say(
+                    f"{label} : "
+                    + ", ".join(f"{_french_number(n)} {what}" for what, n in summary[key].items())
+                    + "."
                 )
-                + "."
-            )
         for username in summary["skipped_users"]:
             self.stderr.write(
                 f"L'identifiant « {username} » existait déjà : il n'a pas été modifié."
@@ -206,6 +208,7 @@ class Command(BaseCommand):
         needed and the slow path is taken.
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
+        equipment_demo.wipe()  # first: devices and allocations protect agents and sites
         planning_demo.wipe()  # first: coaching entries protect their advisor's account
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
         training_demo.wipe()
