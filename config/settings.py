@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "tremplin.training",
     "tremplin.planning",
     "tremplin.equipment",
+    "tremplin.mobility",
 ]
 
 MIDDLEWARE = [

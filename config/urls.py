@@ -15,6 +15,7 @@ urlpatterns = [
     path("seances/", include("tremplin.planning.urls")),
     path("accompagnements/", include("tremplin.planning.urls_coaching")),
     path("equipement/", include("tremplin.equipment.urls")),
+    path("mobilite/", include("tremplin.mobility.urls")),
     path("admin/", admin.site.urls),
 ]
 

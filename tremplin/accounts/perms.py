@@ -386,3 +386,47 @@ def can_open_equipment(user) -> bool:
         or can_request_devices_any(user)
         or bool(user.agent_id)
     )
+
+
+# --- Mobility ------------------------------------------------------------------------------
+
+
+def can_manage_positions(user) -> bool:
+    """Positions, candidates, reachable positions, moves done: the mobility team (and
+    administrators). Redeployment files are stricter: see below."""
+    return _is(user, Role.MOBILITY, Role.ADMIN)
+
+
+def can_match_agent(user, agent) -> bool:
+    return can_manage_positions(user) and can_view_agent(user, agent)
+
+
+def can_read_redeployment_files(user) -> bool:
+    """Redeployment files and their medical restriction: the mobility role only. No
+    superuser or administrator bypass: a restriction is health data."""
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.MOBILITY)
+
+
+def can_read_redeployment_file(user, file) -> bool:
+    return can_read_redeployment_files(user) and can_view_agent(user, file.agent)
+
+
+def can_open_mobility(user) -> bool:
+    """The « Mobilité » menu entry: the mobility pages, or an agent's « Métiers
+    accessibles » once HR has opened them to that agent."""
+    if can_manage_positions(user) or can_read_redeployment_files(user):
+        return True
+    from tremplin.mobility.access import reachable_jobs_opened
+
+    agent_id = getattr(user, "agent_id", None)
+    return bool(agent_id) and reachable_jobs_opened(agent_id)
+
+
+def can_view_reachable_jobs(user, agent) -> bool:
+    """« Métiers accessibles »: the agent once HR opened the page to them, and the
+    mobility team."""
+    from tremplin.mobility.access import reachable_jobs_opened
+
+    if getattr(user, "agent_id", None) == agent.pk:
+        return reachable_jobs_opened(agent.pk)
+    return can_match_agent(user, agent)

@@ -20,6 +20,7 @@ from tremplin.core import audit
 from tremplin.core.enums import AuditAction
 from tremplin.diagnostic import demo as diagnostic_demo
 from tremplin.equipment import demo as equipment_demo
+from tremplin.mobility import demo as mobility_demo
 from tremplin.organisation import demo
 from tremplin.organisation.models import (
     Agent,
@@ -128,6 +129,8 @@ class Command(BaseCommand):
             summary["planning"] = planning_demo.seed(seed=seed, today=timezone.localdate())
             self.say("Matériel : smartphones, tablettes, attributions, réparations…")
             summary["equipment"] = equipment_demo.seed(seed=seed, today=timezone.localdate())
+            self.say("Mobilité : postes ouverts, souhaits, dossiers de reclassement…")
+            summary["mobility"] = mobility_demo.seed(seed=seed, today=timezone.localdate())
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -172,7 +175,11 @@ class Command(BaseCommand):
                 )
                 + "."
             )
-        for key, label in (("planning", "Séances"), ("equipment", "Matériel")):
+        for key, label in (
+            ("planning", "Séances"),
+            ("equipment", "Matériel"),
+            ("mobility", "Mobilité"),
+        ):
             if summary[key]:
                 self.say(
                     f"{label} : "
@@ -209,6 +216,7 @@ class Command(BaseCommand):
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
         equipment_demo.wipe()  # first: devices and allocations protect agents and sites
+        mobility_demo.wipe()  # redeployment files and moves protect their agent
         planning_demo.wipe()  # first: coaching entries protect their advisor's account
         User.objects.filter(username__in=demo.DEMO_USERNAMES).delete()
         training_demo.wipe()
