@@ -3,6 +3,7 @@ from collections import Counter
 
 from tremplin.planning.optimizer import instances
 from tremplin.planning.optimizer.bound import capacity_bound
+from tremplin.planning.optimizer.check import check
 from tremplin.planning.optimizer.greedy import greedy
 
 
@@ -49,3 +50,38 @@ def test_seats_before_the_deadlines_are_scarcer_than_demand():
     bound = capacity_bound(problem)
     assert bound < 0.95 * demand  # even a perfect plan leaves demand unserved
     assert greedy(problem).served < bound
+
+
+def test_one_year_is_the_problem_earlier_seeds_gave():
+    problem = instances.generate(600, 1)
+    assert instances.generate(600, 1, years=1) == problem
+    # generate(600, 1) as it was before the horizon became an option.
+    assert (
+        len(problem.demand),
+        sum(g.count for g in problem.demand),
+        sum(g.weight * g.count for g in problem.demand),
+        len(problem.slots),
+        len(problem.teams),
+    ) == (182, 1334, 2387.0, 508, 7)
+
+
+def test_a_five_year_mandate_keeps_the_agents_and_gives_a_valid_problem():
+    one, five = instances.generate(600, 1), instances.generate(600, 1, years=5)
+
+    def agents(problem):
+        return {agent for g in problem.demand for agent in g.agent_ids}
+
+    assert agents(five) == agents(one)
+    days = {slot.day for slot in five.slots}
+    assert min(days) == dt.date(2027, 1, 4) and max(days) == dt.date(2031, 12, 31)
+    assert dt.date(2028, 4, 17) not in days  # Easter Monday 2028
+    assert dt.date(2031, 7, 14) not in days and dt.date(2029, 5, 1) not in days
+    assert all(day.isoweekday() <= 5 for day in days)
+    assert [slot.index for slot in five.slots] == list(range(len(five.slots)))
+    # Everyone does the Fresque by the end of the mandate; every year has steps due.
+    assert sum(g.count for g in five.demand if g.module_id == 14) == 600
+    assert {g.deadline.year for g in five.demand} == set(range(2027, 2032))
+    assert all(g.earliest is None or g.earliest <= g.deadline for g in five.demand)
+    # Trainers take their weeks off every year.
+    assert all({d.year for d in t.absent_days} == set(range(2027, 2032)) for t in five.trainers)
+    assert check(five, greedy(five)) == []

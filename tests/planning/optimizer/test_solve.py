@@ -1,5 +1,9 @@
 import datetime as dt
+import time
 from collections import Counter
+from dataclasses import replace
+
+import pytest
 
 from tremplin.planning.optimizer import instances
 from tremplin.planning.optimizer.check import check, served
@@ -10,6 +14,7 @@ from tremplin.planning.optimizer.model import (
     DemandGroup,
     FixedSession,
     Module,
+    Plan,
     Room,
     Team,
     Trainer,
@@ -208,3 +213,45 @@ def test_solver_returning_nothing_falls_back_to_greedy(monkeypatch):
     assert plan.served >= greedy(problem).served
     assert plan.bound is not None  # the capacity bound still frames the gap
     assert plan.unplaced and all(isinstance(r, Unplaced) for _c, r in plan.unplaced.values())
+
+
+def test_improvement_pass_never_serves_less_and_breaks_no_rule():
+    from tremplin.planning.optimizer import solve
+    from tremplin.planning.optimizer.candidates import Index
+
+    problem = instances.generate(300, 1)
+    start = greedy(problem)
+    ix = Index.build(problem)
+    state = solve._State(ix)
+    solve._commit(ix, state, [replace(s, seats=dict(s.seats)) for s in start.sessions])
+    steps, gained = solve._improve(ix, state, set(), time.monotonic() + 60)
+    plan = Plan(sessions=state.sessions, unplaced={}, served=0.0, method="improved")
+    assert check(problem, plan) == []
+    assert served(problem, plan) == pytest.approx(start.served + gained)
+    # From first come, first served, solving weeks again finds better plans.
+    assert steps > 0 and gained > 0
+
+
+def test_everything_optimize_does_fits_in_the_time_limit():
+    problem = instances.generate(600, 1)
+    started = time.monotonic()
+    plan = optimize(problem, time_limit=4)
+    assert time.monotonic() - started < 4.5
+    assert plan.seconds < 4.5
+    assert_valid(problem, plan)
+    assert plan.served >= greedy(problem).served
+
+
+def test_the_relaxation_solved_again_on_the_same_demand_gives_the_same_bound():
+    # Windows steer by the relaxation solved again on what is left; what it caches
+    # between solves must not change its answer.
+    from tremplin.planning.optimizer import solve
+    from tremplin.planning.optimizer.candidates import Index
+
+    problem = instances.generate(300, 1)
+    weekly = solve._Weekly(Index.build(problem))
+    weekly.solve(30)
+    first = weekly.bound
+    weekly.solve(30, {g.id: g.count for g in problem.demand})
+    assert first is not None and first > 0
+    assert weekly.bound == pytest.approx(first)

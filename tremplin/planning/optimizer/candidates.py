@@ -59,6 +59,9 @@ class Index:
     trainer_fixed_day: dict[tuple[int, dt.date], int] = field(default_factory=dict)
     trainer_fixed_week: dict[tuple[int, tuple[int, int]], int] = field(default_factory=dict)
     sites: set[int] = field(default_factory=set)
+    # (module length, availability, earliest, deadline or None) → week → start slots a
+    # group of that kind can attend; shared by the many groups alike (see `starts`).
+    _starts: dict[tuple, dict[tuple[int, int], list[int]]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, problem: Problem) -> Index:
@@ -127,6 +130,24 @@ class Index:
     def group_can(self, group: DemandGroup, span: tuple[int, ...]) -> bool:
         return all(group.can_attend(self.slots[self.pos[t]]) for t in span)
 
+    def starts(self, group: DemandGroup, length: int, late: bool = False):
+        """Week → start slots where `group` can attend a session of `length` slots (on
+        time unless `late`). Computed once per kind of group: thousands of groups share
+        a few dozen kinds, so windows look starts up instead of testing every slot."""
+        key = (length, group.available, group.earliest, None if late else group.deadline)
+        found = self._starts.get(key)
+        if found is None:
+            found = defaultdict(list)
+            for slot in self.slots:
+                if not late and not group.on_time(slot):
+                    break
+                span = self.span(slot.index, length)
+                if span is not None and self.group_can(group, span):
+                    found[slot.week].append(slot.index)
+            found = dict(found)
+            self._starts[key] = found
+        return found
+
     def site_of_fixed(self, room_id: int) -> int | None:
         room = self.rooms.get(room_id)
         return room.site_id if room else None
@@ -137,23 +158,23 @@ def offers_groups(
 ) -> dict[tuple[int, int, int], list[int]]:
     """For each (module, site, start slot) in `slots`, the groups with demand left that
     accept the site and can attend every slot of it on time."""
-    by_module: dict[int, list[DemandGroup]] = defaultdict(list)
-    for gid, left in remaining.items():
-        if left > 0:
-            g = ix.groups[gid]
-            if g.module_id in ix.modules:
-                by_module[g.module_id].append(g)
+    slot_set = {s.index for s in slots}
+    weeks = sorted({s.week for s in slots})
     out: dict[tuple[int, int, int], list[int]] = {}
-    for mid, groups in by_module.items():
-        module = ix.modules[mid]
-        for slot in slots:
-            span = ix.span(slot.index, module.slots)
-            if span is None:
-                continue
-            ok = [g for g in groups if (late or g.on_time(slot)) and ix.group_can(g, span)]
-            for g in ok:
-                for site in {g.site_id, *g.near_sites}:
-                    out.setdefault((mid, site, slot.index), []).append(g.id)
+    for gid, left in remaining.items():
+        if left <= 0:
+            continue
+        g = ix.groups[gid]
+        module = ix.modules.get(g.module_id)
+        if module is None:
+            continue
+        by_week = ix.starts(g, module.slots, late)
+        sites = (g.site_id, *sorted(g.near_sites - {g.site_id}))
+        for week in weeks:
+            for start in by_week.get(week, ()):
+                if start in slot_set:
+                    for site in sites:
+                        out.setdefault((module.id, site, start), []).append(gid)
     return out
 
 

@@ -1,7 +1,9 @@
 """Generated planning problems for tests and `bench/planning.py`, shaped like the demo.
 
 `generate(agents, seed)` builds a collectivité of `agents` agents over 2027 (working
-days, French public holidays removed), deterministic for a given (agents, seed):
+days, French public holidays removed), deterministic for a given (agents, seed);
+`generate(agents, seed, years=5)` plans the same agents over a five-year mandate
+(see `generate`):
 
 - sites in territories of three: a hub (offices, with a computer room; one hub in two
   also has a 16-seat meeting room), a field site (care home with a tablet room, depot or
@@ -160,11 +162,34 @@ FIELD_PATTERN_WEIGHTS = (4, 3, 2, 1)
 FIELD_KINDS = ("care_home", "depot", "canteen")
 
 
+def _easter(year: int) -> dt.date:
+    """Easter Sunday (anonymous Gregorian algorithm)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    f = (b + 8) // 25
+    g = (b - f + 1) // 3
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    leap = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 22 * leap) // 451
+    month, day = divmod(h + leap - 7 * m + 114, 31)
+    return dt.date(year, month, day + 1)
+
+
+def holidays(year: int) -> frozenset[dt.date]:
+    """French public holidays of `year` (HOLIDAYS_2027 for 2027)."""
+    easter = _easter(year)
+    fixed = ((1, 1), (5, 1), (5, 8), (7, 14), (8, 15), (11, 1), (11, 11), (12, 25))
+    moving = (easter + dt.timedelta(days=n) for n in (1, 39, 50))  # Monday, Ascension, Whit
+    return frozenset({dt.date(year, month, day) for month, day in fixed} | set(moving))
+
+
 def working_slots(start: dt.date = START, end: dt.date = END) -> tuple[Slot, ...]:
     """Morning and afternoon of every working day from start to end, holidays removed."""
+    off = frozenset().union(*(holidays(y) for y in range(start.year, end.year + 1)))
     slots, day = [], start
     while day <= end:
-        if day.isoweekday() <= 5 and day not in HOLIDAYS_2027:
+        if day.isoweekday() <= 5 and day not in off:
             for half in (MORNING, AFTERNOON):
                 slots.append(Slot(len(slots), day, half))
         day += dt.timedelta(days=1)
@@ -190,11 +215,11 @@ def _modules() -> tuple[tuple[Module, ...], dict[str, int]]:
     return modules, ids
 
 
-def _weeks_off(rng: random.Random, summer_start: int) -> frozenset[dt.date]:
+def _weeks_off(rng: random.Random, summer_start: int, year: int = START.year) -> frozenset[dt.date]:
     """Three summer weeks from ISO week `summer_start`, a spring week and Christmas week."""
     weeks = {summer_start, summer_start + 1, summer_start + 2, rng.choice((15, 16, 17)), 52}
     return frozenset(
-        dt.date.fromisocalendar(2027, week, day) for week in weeks for day in range(1, 6)
+        dt.date.fromisocalendar(year, week, day) for week in weeks for day in range(1, 6)
     )
 
 
@@ -205,11 +230,24 @@ def _territories(count: int, trainer: int, trainers: int, reach: int) -> set[int
     return {t for t in range(count) if (t - trainer) % trainers < reach}
 
 
-def generate(agents: int, seed: int) -> Problem:
-    """A planning problem for `agents` agents over 2027; same (agents, seed), same problem."""
+def generate(agents: int, seed: int, years: int = 1) -> Problem:
+    """A planning problem for `agents` agents over 2027 (and the `years` - 1 years after
+    it, for a mandate); same (agents, seed, years), same problem, and `years=1` is the
+    problem every earlier seed gave.
+
+    Over several years the same agents, trainers and sites carry on: trainers take
+    their weeks off every year, the Fresque du Climat is due by territory at the end of
+    one of the years (everyone done by the end of the horizon), the follow-up steps of
+    far-from-digital agents are spread over the years, and every later year brings a
+    campaign of its own (security, personal data, digital sobriety refreshers)."""
     rng = random.Random(f"tremplin-planning-{agents}-{seed}")
+    # Draws for the later years come from their own generator, so that the first year's
+    # agents and trainers do not depend on the horizon.
+    later = random.Random(f"tremplin-planning-{agents}-{seed}-years-{years}")
     scale = agents / 6000
-    slots = working_slots()
+    last_year = START.year + max(1, years) - 1
+    horizon_end = dt.date(last_year, 12, 31)
+    slots = working_slots(START, horizon_end)
     modules, module_id = _modules()
 
     # --- Sites and rooms, in territories of three sites -----------------------------------
@@ -268,7 +306,12 @@ def generate(agents: int, seed: int) -> Problem:
                 modules=frozenset(module_id[code] for code in modules_run),
                 home_site_id=territory_sites[min(territories)][0],
                 available=available[number % len(available)],
-                absent_days=_weeks_off(rng, rng.choice((28, 30, 32))),
+                absent_days=_weeks_off(rng, rng.choice((28, 30, 32))).union(
+                    *(
+                        _weeks_off(later, later.choice((28, 30, 32)), year)
+                        for year in range(START.year + 1, last_year + 1)
+                    )
+                ),
                 max_per_day=2,
                 max_per_week=weekly,
                 sites=frozenset() if everywhere else sites,
@@ -337,6 +380,9 @@ def generate(agents: int, seed: int) -> Problem:
     next_from = dt.date(2027, 3, 1)
     sobriety_due = dt.date(2027, 4, 30)
     fresque_due = (dt.date(2027, 5, 31), dt.date(2027, 8, 31), END)
+    if years > 1:  # by territory, the end of one of the years of the mandate
+        fresque_due = tuple(dt.date(START.year + k, 12, 31) for k in range(years))
+    campaigns = ("securite", "rgpd", "numerique-responsable", "signalement")
     m = module_id
     keys: dict[tuple, list[int]] = {}
     rng.shuffle(people)  # the order agents asked in
@@ -352,7 +398,12 @@ def generate(agents: int, seed: int) -> Problem:
             )
             for code in follow_ups[: rng.choice((0, 1, 1, 2))]:
                 if code != first:
-                    requests.append((m[code], 3.0, next_from, END))
+                    if years > 1:  # one step a year or so, each due by the end of its year
+                        year = START.year + later.randrange(years)
+                        since = next_from if year == START.year else dt.date(year, 1, 1)
+                        requests.append((m[code], 3.0, since, dt.date(year, 12, 31)))
+                    else:
+                        requests.append((m[code], 3.0, next_from, END))
         elif office:
             if rng.random() < 0.5:
                 requests.append((m["numerique-responsable"], 1.5, None, sobriety_due))
@@ -365,7 +416,16 @@ def generate(agents: int, seed: int) -> Problem:
                 requests.append((m["securite"], 1.0, None, END))
             elif draw < 0.43:
                 requests.append((m["cnfpt-manager-numerique"], 1.0, None, END))
-        requests.append((m["fresque-du-climat"], 1.0, None, fresque_due[site_territory[site] % 3]))
+        fresque = fresque_due[site_territory[site] % len(fresque_due)]
+        requests.append((m["fresque-du-climat"], 1.0, None, fresque))
+        for year in range(START.year + 1, last_year + 1):
+            # Each later year, a refresher for about a third of the agents.
+            if later.random() < 0.35:
+                code = campaigns[(year + site_territory[site]) % len(campaigns)]
+                if code == "signalement" and office:
+                    code = "securite"
+                since, due = dt.date(year, 1, 1), dt.date(year, 12, 31)
+                requests.append((m[code], 1.0, since, due))
         if rng.random() < 0.5:
             requests.reverse()  # some ask for the Fresque first
         near = frozenset(territory_sites[site_territory[site]]) - {site}

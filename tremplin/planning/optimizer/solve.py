@@ -1,33 +1,52 @@
 """The optimizer: sessions and seats that maximise priority-weighted demand served before
 deadlines, then spread trainers' load and keep agents at their own site.
 
-How it works (see also candidates.py):
+How it works (see also candidates.py); every step counts against `time_limit`:
+0. **Baseline**: greedy (greedy.py, first come, first served) and the capacity bound
+   (bound.py). Greedy's time sizes the reserve kept for the end (step 5).
 1. **Weekly relaxation (LP, HiGHS through MathOpt)**: sessions per (trainer kind, module,
    site, week) and seats per (group, site, week), with every rule loosened to a weekly
    sum (trainer sessions and half-days, room half-days by equipment, team absences ≤
    limit × half-days of the week, group minimum dropped). Any feasible plan maps onto
    it, so its optimum is an upper bound on served demand (`lp_bound`). Its seats per
    group and week also steer the exact step, so that a week does not take seats a group
-   with a later deadline could have had later (the trap of solving weeks in order).
-2. **Exact windows (MIP, HiGHS)**: the whole horizon at once when the problem is small
-   (then the plan is optimal), else one week at a time in time order. Binary x per
-   candidate (module, start slot, room, trainer), integer seats per (group, offer) where
-   an offer is (module, site, start slot): interchangeable sessions share their seats,
-   split afterwards. Every rule of `check` holds per slot, day and week; groups carry
-   their remaining count to the next window. A week's seats the relaxation planned are
-   worth GUIDE more; on large problems a week keeps to the groups and (module, site)
-   pairs the relaxation uses in it or the next LOOKAHEAD weeks (hundreds of seat
-   variables instead of tens of thousands), and the relaxation is solved again on what
-   is left every RESOLVE_EVERY weeks.
-3. **Top-up and fallbacks**: greedy (greedy.py) then fills the seats and trainer time
-   left; a week the MIP cannot solve in its share of the time limit is planned by
-   greedy; the result is compared with greedy's own plan and the better one returned,
-   only ever a plan that passes `check`.
-4. Every group not fully served gets the most specific reason (model.Unplaced).
+   with a later deadline could have had later (the trap of solving weeks in order). It
+   is built one week at a time from per-kind start slots (`Index.starts`), so no
+   structure holds every (group, start slot) of a long horizon, and its rows are freed
+   as they go into the solver: over five years at 6,000 agents the peak is ≈ 0.8 GB.
+2. **Windows (MIP, HiGHS)**: the whole horizon at once when the problem is small, else
+   one week at a time in time order. Binary x per candidate (module, start slot, room,
+   trainer), integer seats per (group, offer) where an offer is (module, site, start
+   slot): interchangeable sessions share their seats, split afterwards. Every rule of
+   `check` holds per slot, day and week; groups carry their remaining count to the next
+   window. A week's seats the relaxation planned are worth GUIDE more; on large problems
+   a week keeps to the groups and (module, site) pairs the relaxation uses in it or the
+   next LOOKAHEAD weeks, and the relaxation is solved again on what is left every
+   RESOLVE_EVERY weeks when that is cheap. Each window is solved by **RENS**
+   (`_restricted_solve`): its LP relaxation first, then the MIP over the few dozen
+   sessions that LP opens, which HiGHS solves to optimality in about a second where the
+   full MIP spent its time in root cuts (a week of the 6,000-agent instance: the best
+   plan of a 10 s full solve, in 1–2 s). A single window (small problem) is then
+   polished by the full MIP started from that plan.
+3. **Greedy top-up**: greedy fills the seats and trainer time left (`_residual_greedy`).
+4. **Improvement pass** (`_improve`, large-neighbourhood search) with the time left
+   (IMPROVE_SHARE of the limit at least): the sessions of two consecutive weeks are taken
+   out and the weeks solved again, the rest fixed, started from their own sessions (so
+   never worse), now knowing who still waits; weeks with the most weighted demand still
+   waiting first; kept only when more is served. Then greedy tops up again.
+5. **Safety**: a week the MIP cannot solve in its share of the time is planned by greedy
+   (weeks reached with no time left keep only their fixed sessions and are filled by the
+   greedy top-up, one pass for all of them); the result is checked (`check`) and compared with greedy's own plan and the better
+   one returned; every group not fully served gets the most specific reason
+   (model.Unplaced). The bound is min(LP, capacity bound), both proven upper bounds.
 
 Priority tiers are not solved one after the other: the weights are in the objective
 (a seat of weight 3 is worth three of weight 1) and the relaxation already looks at
-the whole year, which is what tiers would approximate.
+the whole horizon, which is what tiers would approximate.
+
+Measured with bench/planning.py on a 2-core machine shared with other work: 6,000
+agents, one year, 120 s: gap 0.8 % (load average ≈ 2) to 1.2 % (load ≈ 6), 1.26 × greedy,
+0.35 GB; five years, 360 s: gap 1.1 %, 0.8 GB.
 """
 
 from __future__ import annotations
@@ -39,7 +58,14 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ortools.math_opt import model_pb2, parameters_pb2, result_pb2, solution_pb2
+from ortools.math_opt import (
+    model_parameters_pb2,
+    model_pb2,
+    parameters_pb2,
+    result_pb2,
+    solution_pb2,
+    sparse_containers_pb2,
+)
 from ortools.math_opt.core.python import solver as core_solver
 from ortools.math_opt.python import mathopt
 
@@ -60,6 +86,7 @@ Progress = Callable[[float, str], None] | None
 TRAVEL = 0.02  # per seat away from the agents' own site
 OPEN = 0.002  # per session opened (fewer, fuller sessions)
 LOAD = 0.001  # per session on the busiest trainer (spread the load)
+EARLY = 0.0005  # per session, from 0 at the start of the horizon to this at its end
 KEEP = 0.05  # per seat kept where the previous plan had it (re-planning)
 GUIDE = 3.0  # bonus per seat the weekly relaxation gave this group in this window
 MAX_WINDOW_X = 6000  # candidate sessions: the whole horizon as one window below this
@@ -73,6 +100,11 @@ FOCUS_PAIRS = True
 LOOKAHEAD = 3  # weeks after a window whose groups (per the relaxation) it may serve
 LP_TEAMS_UP_TO = 5000  # demand groups up to which the relaxation keeps team limits
 RESOLVE_EVERY = 4  # windows between two solves of the relaxation on what is left
+IMPROVE_SHARE = 0.15  # of the time limit kept for the improvement pass (_improve)
+IMPROVE_STEP = 6.0  # seconds at most per window of the improvement pass
+IMPROVE_WEEKS = 2  # weeks per window of the improvement pass
+IMPROVE_WAITING = 400  # groups still waiting a window of the improvement pass may seat
+IMPROVE_RERANK = 10  # windows between two rankings of the improvement pass
 
 
 class _Model:
@@ -104,35 +136,63 @@ class _Model:
     def ge(self, terms: list[tuple[int, float]], rhs: float) -> None:
         self.rows.append((float(rhs), math.inf, terms))
 
-    def solve(self, seconds: float, gap: float = 0.002, presolve: bool = True) -> _Result:
+    def solve(
+        self,
+        seconds: float,
+        gap: float = 0.002,
+        presolve: bool = True,
+        *,
+        relax: bool = False,
+        zero: set[int] | None = None,
+        hint: dict[int, float] | None = None,
+        release: bool = False,
+    ) -> _Result:
+        """Solve with HiGHS. `relax`: the LP relaxation (integers dropped); `zero`:
+        variables held at 0 (a restriction of the model); `hint`: a feasible point to
+        start from (variables not in it are 0), so the result is never worse;
+        `release`: the model is solved once, free its rows while building (memory)."""
         proto = model_pb2.ModelProto(name=self.name)
         n = len(self.lb)
         proto.variables.ids.extend(range(n))
         proto.variables.lower_bounds.extend(self.lb)
-        proto.variables.upper_bounds.extend(self.ub)
-        proto.variables.integers.extend(self.integer)
+        ub = self.ub
+        if zero:
+            ub = [0.0 if i in zero else u for i, u in enumerate(ub)]
+        proto.variables.upper_bounds.extend(ub)
+        proto.variables.integers.extend([False] * n if relax else self.integer)
         proto.objective.maximize = True
         nz = [(i, c) for i, c in enumerate(self.obj) if c]
         proto.objective.linear_coefficients.ids.extend(i for i, _c in nz)
         proto.objective.linear_coefficients.values.extend(c for _i, c in nz)
-        rows_lb, rows_ub, row_ids, col_ids, coefs = [], [], [], [], []
-        for r, (lo, hi, terms) in enumerate(self.rows):
-            rows_lb.append(lo)
-            rows_ub.append(hi)
-            merged: dict[int, float] = {}
-            for v, c in terms:
-                merged[v] = merged.get(v, 0.0) + c
-            for v in sorted(merged):
-                row_ids.append(r)
-                col_ids.append(v)
-                coefs.append(merged[v])
-        proto.linear_constraints.ids.extend(range(len(self.rows)))
-        proto.linear_constraints.lower_bounds.extend(rows_lb)
-        proto.linear_constraints.upper_bounds.extend(rows_ub)
         matrix = proto.linear_constraint_matrix
-        matrix.row_ids.extend(row_ids)
-        matrix.column_ids.extend(col_ids)
-        matrix.coefficients.extend(coefs)
+        rows = self.rows
+        if release:  # rows go into the proto one chunk at a time and are freed as they go
+            self.rows = []
+            rows.reverse()
+        n_rows = len(rows)
+        proto.linear_constraints.ids.extend(range(n_rows))
+        r = 0
+        while rows:
+            chunk = [rows.pop() for _ in range(min(len(rows), 20000))] if release else rows
+            rows_lb, rows_ub, row_ids, col_ids, coefs = [], [], [], [], []
+            for lo, hi, terms in chunk:
+                rows_lb.append(lo)
+                rows_ub.append(hi)
+                merged: dict[int, float] = {}
+                for v, c in terms:
+                    merged[v] = merged.get(v, 0.0) + c
+                for v in sorted(merged):
+                    row_ids.append(r)
+                    col_ids.append(v)
+                    coefs.append(merged[v])
+                r += 1
+            proto.linear_constraints.lower_bounds.extend(rows_lb)
+            proto.linear_constraints.upper_bounds.extend(rows_ub)
+            matrix.row_ids.extend(row_ids)
+            matrix.column_ids.extend(col_ids)
+            matrix.coefficients.extend(coefs)
+            if not release:
+                break
         params = mathopt.SolveParameters(
             time_limit=dt.timedelta(seconds=max(0.05, seconds)),
             relative_gap_tolerance=gap,
@@ -141,13 +201,22 @@ class _Model:
             # window.
             presolve=None if presolve else mathopt.Emphasis.OFF,
         )
+        model_params = model_parameters_pb2.ModelSolveParametersProto()
+        if hint:  # every variable, so that HiGHS need not complete it
+            model_params.solution_hints.append(
+                model_parameters_pb2.SolutionHintProto(
+                    variable_values=sparse_containers_pb2.SparseDoubleVectorProto(
+                        ids=range(n), values=[float(hint.get(i, 0.0)) for i in range(n)]
+                    )
+                )
+            )
         try:
             raw = core_solver.solve(
                 proto,
                 parameters_pb2.SOLVER_TYPE_HIGHS,
                 mathopt.StreamableSolverInitArguments().to_proto(),
                 params.to_proto(),
-                mathopt.ModelSolveParameters().to_proto(),
+                model_params,
                 None,
                 mathopt.CallbackRegistration().to_proto(),
                 None,
@@ -189,6 +258,9 @@ class _Weekly:
         self.sessions: dict[tuple[int, int, tuple[int, int]], float] = {}
         self.by_week: dict[tuple[int, int], dict[int, float]] = {}
         self.ms_by_week: dict[tuple[int, int], set[tuple[int, int]]] = {}
+        # (module, site, start) → trainer kinds that can run it, kept between solves.
+        self._runnable: dict[tuple[int, int, int], tuple[int, ...] | None] = {}
+        self._kinds = 0
 
     def solve(
         self,
@@ -202,8 +274,7 @@ class _Weekly:
         problem = ix.problem
         if remaining is None:
             remaining = {g.id: g.count for g in problem.demand}
-        slots = ix.slots if from_week is None else [s for s in ix.slots if s.week >= from_week]
-        offers = offers_groups(ix, remaining, slots)
+        weeks = ix.weeks if from_week is None else [w for w in ix.weeks if w >= from_week]
         fixed_by_offer: dict[tuple[int, int, int], int] = defaultdict(int)
         for f in problem.fixed:
             site = ix.site_of_fixed(f.room_id)
@@ -212,44 +283,18 @@ class _Weekly:
 
         # Trainers alike in everything are one kind with a multiplicity.
         kinds: dict[tuple, list] = defaultdict(list)
+        busy_of: dict[int, list[int]] = defaultdict(list)
+        for tid, slot_index in ix.trainer_busy:
+            busy_of[tid].append(slot_index)
         for t in problem.trainers:
-            busy = tuple(sorted(s for (tid, s) in ix.trainer_busy if tid == t.id))
+            busy = tuple(sorted(busy_of.get(t.id, ())))
             key = (t.modules, t.sites, t.available, t.absent_days, t.max_per_day,
                    t.max_per_week, busy)  # fmt: skip
             kinds[key].append(t)
         kind_list = list(kinds.values())
-
-        model = _Model("weekly")
-        # Which (kind, module, site, week) can run some offer that has groups.
-        n_vars: dict[tuple[int, int, int, tuple[int, int]], int] = {}
-        offer_ok: set[tuple[int, int, int]] = set()
-        rooms_ok: dict[tuple[int, int], bool] = {}
-        for (mid, site, start), groups in offers.items():
-            module = ix.modules[mid]
-            span = ix.span(start, module.slots)
-            if not groups or span is None:
-                continue
-            if (mid, site) not in rooms_ok:
-                rooms_ok[(mid, site)] = any(
-                    r.suits(module) and ix.capacity(module, r) >= max(1, module.group_min)
-                    for r in ix.rooms_at.get(site, ())
-                )
-            week = ix.slot(start).week
-            runnable = (mid, site, start) in fixed_by_offer
-            if rooms_ok[(mid, site)] and any(
-                all((r.id, t) not in ix.room_busy for t in span)
-                for r in ix.rooms_at.get(site, ())
-                if r.suits(module)
-            ):
-                for k, members in enumerate(kind_list):
-                    t0 = members[0]
-                    if mid in t0.modules and t0.goes_to(site) and ix.trainer_free(t0, span):
-                        runnable = True
-                        key = (k, mid, site, week)
-                        if key not in n_vars:
-                            n_vars[key] = model.var()
-            if runnable:
-                offer_ok.add((mid, site, start))
+        if self._kinds != len(kind_list):  # (the kinds do not change between solves)
+            self._kinds, self._runnable = len(kind_list), {}
+        can_run = self._runnable
 
         # Groups alike in everything but their count are one class here; on large
         # problems their team too (dropping the team limits keeps a valid relaxation,
@@ -259,7 +304,7 @@ class _Weekly:
         in_class: dict[int, list[int]] = defaultdict(list)
         first: dict[tuple, int] = {}
         for g in problem.demand:
-            if remaining.get(g.id, 0) <= 0:
+            if remaining.get(g.id, 0) <= 0 or g.module_id not in ix.modules:
                 continue
             key = (g.module_id, g.site_id, g.near_sites, g.available, g.earliest, g.deadline,
                    g.weight, g.team_id if keep_teams else None)  # fmt: skip
@@ -267,13 +312,63 @@ class _Weekly:
             in_class[rep[g.id]].append(g.id)
         left = {r: sum(remaining[m] for m in ms) for r, ms in in_class.items()}
 
+        model = _Model("weekly")
+        rooms_ok: dict[tuple[int, int], bool] = {}
+
+        def runnable(mid: int, site: int, start: int) -> tuple[int, ...] | None:
+            """Kinds that can run (mid, site, start), [] when only a fixed session offers
+            seats there, None when nothing can."""
+            module = ix.modules[mid]
+            span = ix.span(start, module.slots)
+            if span is None:
+                return None
+            if (mid, site) not in rooms_ok:
+                rooms_ok[(mid, site)] = any(
+                    r.suits(module) and ix.capacity(module, r) >= max(1, module.group_min)
+                    for r in ix.rooms_at.get(site, ())
+                )
+            found = []
+            if rooms_ok[(mid, site)] and any(
+                all((r.id, t) not in ix.room_busy for t in span)
+                for r in ix.rooms_at.get(site, ())
+                if r.suits(module)
+            ):
+                for k, members in enumerate(kind_list):
+                    t0 = members[0]
+                    if mid in t0.modules and t0.goes_to(site) and ix.trainer_free(t0, span):
+                        found.append(k)
+            if found or (mid, site, start) in fixed_by_offer:
+                return tuple(found)
+            return None
+
+        # Built one week at a time, so that no structure holds every (group, start
+        # slot) of the horizon: the memory stays that of the model itself.
+        n_vars: dict[tuple[int, int, int, tuple[int, int]], int] = {}
         y_vars: dict[tuple[int, int, tuple[int, int]], int] = {}
-        for mid, site, start in offer_ok:
-            week = ix.slot(start).week
-            for gid in offers[(mid, site, start)]:
-                key = (rep[gid], site, week)
-                if key not in y_vars:
-                    y_vars[key] = model.var(ub=left[rep[gid]], obj=ix.groups[gid].weight)
+        sites_of = {
+            r: (ix.groups[r].site_id, *sorted(ix.groups[r].near_sites - {ix.groups[r].site_id}))
+            for r in in_class
+        }
+        can = can_run
+        for week in weeks:
+            for r in in_class:
+                g = ix.groups[r]
+                mid = g.module_id
+                for start in ix.starts(g, ix.modules[mid].slots).get(week, ()):
+                    for site in sites_of[r]:
+                        key = (mid, site, start)
+                        if key not in can:
+                            can[key] = runnable(mid, site, start)
+                        kinds_here = can[key]
+                        if kinds_here is None:
+                            continue
+                        for k in kinds_here:
+                            n_key = (k, mid, site, week)
+                            if n_key not in n_vars:
+                                n_vars[n_key] = model.var()
+                        y_key = (r, site, week)
+                        if y_key not in y_vars:
+                            y_vars[y_key] = model.var(ub=left[r], obj=g.weight)
 
         # Trainer kinds per week: sessions and half-days.
         per_kind_week: dict[tuple[int, tuple[int, int]], list] = defaultdict(list)
@@ -327,7 +422,11 @@ class _Weekly:
 
         # Seats per (module, site, week) within the sessions' capacity.
         cap_ms: dict[tuple[int, int], int] = {}
-        for mid, site in rooms_ok:
+        for mid, site, _week in {k[1:] for k in n_vars} | {
+            (ix.groups[r].module_id, site, week) for r, site, week in y_vars
+        }:
+            if (mid, site) in cap_ms:
+                continue
             module = ix.modules[mid]
             caps = [ix.capacity(module, r) for r in ix.rooms_at.get(site, ()) if r.suits(module)]
             cap_ms[(mid, site)] = max(caps, default=0)
@@ -359,7 +458,8 @@ class _Weekly:
         for (team, week), items in per_team_week.items():
             model.le([(v, k) for v, k in items], ix.max_absent[team] * len(ix.week_slots[week]))
 
-        result = model.solve(seconds, gap=0.0)
+        result = model.solve(seconds, gap=0.0, release=True)
+        del model
         if not result.optimal:
             return
         self.bound = float(result.objective)
@@ -414,9 +514,13 @@ def _window_mip(
     guide: dict[int, float] | None,
     keep: set[tuple[int, int, int, int, int]],
     focus: tuple[set[int], set[tuple[int, int]]] | None,
+    hint: list[PlannedSession] | None = None,
+    polish: bool = False,
 ) -> list[PlannedSession] | None:
     """Sessions for the slots of `weeks`, or None when the MIP found nothing. `focus`,
-    when given, keeps only these groups and (module, site) pairs."""
+    when given, keeps only these groups and (module, site) pairs. `hint`: sessions of
+    these weeks to improve on (their seats must be back in `state.remaining`); the
+    MIP starts from them, so its objective is never below theirs."""
     slots = [s for w in weeks for s in ix.week_slots[w]]
     slot_set = {s.index for s in slots}
     remaining = state.remaining
@@ -511,6 +615,8 @@ def _window_mip(
         limit = ix.max_absent[team] - state.team_slot.get((team, t), 0)
         model.le([(v, 1.0) for v in ys], max(0, limit))
 
+    # Relative to the mean, so that the tie-break stays small over a long horizon.
+    mean_load = 1.0 + sum(state.load.values()) / max(1, len(ix.trainers))
     trainer_slot: dict[tuple[int, int], list] = defaultdict(list)
     room_slot: dict[tuple[int, int], list] = defaultdict(list)
     trainer_day: dict[tuple[int, dt.date], list] = defaultdict(list)
@@ -524,7 +630,8 @@ def _window_mip(
         trainer_week[(c.trainer_id, c.week)].append((x[i], load))
         # Spread the load: a session costs a little more for a trainer already busy in
         # earlier windows (linear, unlike a min-max that makes the MIP much harder).
-        model.obj[x[i]] -= (OPEN + LOAD * state.load[c.trainer_id]) * min_w
+        model.obj[x[i]] -= (OPEN + LOAD * min(3.0, state.load[c.trainer_id] / mean_load)) * min_w
+        model.obj[x[i]] -= EARLY * min_w * ix.pos[c.start] / len(ix.slots)  # sooner is better
         if (c.module_id, c.start, c.room_id, c.trainer_id) in kept_sessions:
             model.obj[x[i]] += KEEP * min_w  # same trainer and room as before
     for xs in list(trainer_slot.values()) + list(room_slot.values()):
@@ -543,7 +650,8 @@ def _window_mip(
                 b = model.var(ub=math.floor(a + 0.5), obj=GUIDE * ix.groups[gid].weight)
                 model.le([(b, 1.0)] + [(v, -1.0) for v in ys], 0)
 
-    result = model.solve(seconds, gap=WINDOW_GAP, presolve=False)
+    start_from = _hint(ix, cands, x, y, hint) if hint else None
+    result = _restricted_solve(model, x, seconds, start_from, polish)
     if not result.ok:
         return None
     values = result.values
@@ -573,6 +681,69 @@ def _window_mip(
         seats = [(gid, round(values[y[(gid, key)]])) for gid in offers[key] if (gid, key) in y]
         out.extend(_split(ix, opened, [(g, n) for g, n in seats if n > 0]))
     return out
+
+
+def _hint(
+    ix: Index,
+    cands: list[Candidate],
+    x: list[int],
+    y: dict[tuple[int, object], int],
+    sessions: list[PlannedSession],
+) -> dict[int, float] | None:
+    """`sessions` as values of the window's variables, or None when one of them is not
+    in the model (then the MIP starts from scratch; the caller compares)."""
+    index = {(c.module_id, c.start, c.room_id, c.trainer_id): i for i, c in enumerate(cands)}
+    values: dict[int, float] = defaultdict(float)
+    for ps in sessions:
+        if ps.fixed_id is not None:
+            key: object = ("fixed", ps.fixed_id)
+        else:
+            i = index.get((ps.module_id, ps.slot_index, ps.room_id, ps.trainer_id))
+            if i is None:
+                return None
+            values[x[i]] = 1.0
+            key = (ps.module_id, ix.rooms[ps.room_id].site_id, ps.slot_index)
+        for gid, n in ps.seats.items():
+            var = y.get((gid, key))
+            if var is None:
+                return None
+            values[var] += n
+    return dict(values)
+
+
+def _restricted_solve(
+    model: _Model,
+    xs: list[int],
+    seconds: float,
+    hint: dict[int, float] | None = None,
+    polish: bool = False,
+) -> _Result:
+    """The window MIP, restricted to the sessions its LP relaxation opens (RENS).
+
+    HiGHS spends seconds in root cuts on a window before its own heuristics find good
+    plans; the relaxation opens a few dozen of the hundreds of candidate sessions, and
+    the MIP over those alone solves to optimality in about a second, at or near the best
+    plan the full MIP finds in ten (measured on weeks of the 6,000-agent instance). The
+    sessions of `hint` (a feasible plan to improve on) stay allowed, so the result is
+    never worse than the hint. `polish`: then the full MIP, from that plan, with the
+    time left (for a small problem solved as one window)."""
+    end = time.monotonic() + seconds
+    relaxed = model.solve(max(0.05, 0.4 * seconds), gap=0.0, relax=True)
+    if relaxed.ok:
+        keep = {v for v in xs if relaxed.values[v] > 1e-3}
+        if hint:
+            keep |= {v for v in xs if hint.get(v, 0.0) > 0.5}
+        result = model.solve(
+            end - time.monotonic(), WINDOW_GAP, presolve=False, zero=set(xs) - keep, hint=hint
+        )
+        if result.ok:
+            if polish and end - time.monotonic() > 0.2:
+                start = dict(enumerate(result.values))
+                full = model.solve(end - time.monotonic(), WINDOW_GAP, presolve=False, hint=start)
+                if full.ok and full.objective > result.objective:
+                    return full
+            return result
+    return model.solve(end - time.monotonic(), WINDOW_GAP, presolve=False, hint=hint)
 
 
 def _split(
@@ -610,19 +781,36 @@ def _split(
     return out
 
 
-def _commit(ix: Index, state: _State, sessions: list[PlannedSession]) -> None:
+def _commit(ix: Index, state: _State, sessions: list[PlannedSession], sign: int = 1) -> None:
+    """Add `sessions` to the plan in `state` (sign -1: take them out, seats back)."""
     for ps in sessions:
         module = ix.modules.get(ps.module_id)
         span = ix.span(ps.slot_index, module.slots if module else 1) or (ps.slot_index,)
         if ps.fixed_id is None:
-            state.load[ps.trainer_id] += session_load(module) if module else 1
-        for gid, n in ps.seats.items():
-            state.remaining[gid] -= n
-            team = ix.groups[gid].team_id
-            if team is not None:
-                for t in span:
-                    state.team_slot[(team, t)] += n
-        state.sessions.append(ps)
+            state.load[ps.trainer_id] += sign * (session_load(module) if module else 1)
+        _seat(ix, state, ps, span, ps.seats, sign)
+        if sign > 0:
+            state.sessions.append(ps)
+    if sign < 0:
+        out = {id(ps) for ps in sessions}
+        state.sessions = [ps for ps in state.sessions if id(ps) not in out]
+
+
+def _seat(
+    ix: Index,
+    state: _State,
+    ps: PlannedSession,
+    span: tuple[int, ...],
+    seats: dict[int, int],
+    sign: int = 1,
+) -> None:
+    """Count `seats` of session `ps` in the state (remaining counts, team absences)."""
+    for gid, n in seats.items():
+        state.remaining[gid] -= sign * n
+        team = ix.groups[gid].team_id
+        if team is not None:
+            for t in span:
+                state.team_slot[(team, t)] += sign * n
 
 
 def _sub_problem(ix: Index, state: _State, weeks: list[tuple[int, int]]) -> Problem:
@@ -768,8 +956,16 @@ def unplaced_reasons(
 def _windows(ix: Index, remaining: dict[int, int]) -> list[list[tuple[int, int]]]:
     """The whole horizon as one window when its seat variables are few (exact optimum),
     else windows of WINDOW_WEEKS consecutive weeks."""
-    offers = offers_groups(ix, remaining, ix.slots)
-    if sum(len(v) for v in offers.values()) <= SINGLE_Y:
+    pairs = 0  # (group, offer) pairs, counted without building them on a long horizon
+    for gid, left in remaining.items():
+        g = ix.groups[gid]
+        if left > 0 and g.module_id in ix.modules:
+            starts = ix.starts(g, ix.modules[g.module_id].slots)
+            pairs += sum(len(v) for v in starts.values()) * (1 + len(g.near_sites - {g.site_id}))
+            if pairs > SINGLE_Y:
+                break
+    if pairs <= SINGLE_Y:
+        offers = offers_groups(ix, remaining, ix.slots)
         per_ms: dict[tuple[int, int], int] = defaultdict(int)
         for mid, site, _start in offers:
             per_ms[(mid, site)] += 1
@@ -819,19 +1015,90 @@ def _residual_greedy(ix: Index, state: _State) -> int:
     added = 0
     new_sessions = []
     for ps in plan.sessions:
+        added += sum(ps.seats.values())
         if ps.fixed_id is not None:
             target = state.sessions[ps.fixed_id]
             for gid, n in ps.seats.items():
                 target.seats[gid] = target.seats.get(gid, 0) + n
+            module = ix.modules[target.module_id]
+            span = ix.span(target.slot_index, module.slots) or (target.slot_index,)
+            _seat(ix, state, target, span, ps.seats)
         else:
             new_sessions.append(ps)
-        for gid, n in ps.seats.items():
-            added += n
-            state.remaining[gid] -= n
-    for ps in new_sessions:
-        state.sessions.append(ps)
-        state.load[ps.trainer_id] += 1
+    _commit(ix, state, new_sessions)
     return added
+
+
+def _improve(
+    ix: Index, state: _State, keep: set[tuple[int, int, int, int, int]], until: float
+) -> tuple[int, float]:
+    """Large-neighbourhood search on the finished plan: take out the sessions of two
+    consecutive weeks and solve those weeks again, the rest of the plan fixed, starting
+    from what they had (so never worse) and now knowing exactly who is still waiting
+    and who is served elsewhere. Windows come in order of the weighted demand still
+    waiting that could sit in them on time (ranked again every few steps); a change is
+    kept only when it serves more. On large problems (a pair too big for one MIP) the
+    windows are single weeks, and a window keeps to the groups seated in it and the
+    heaviest, most urgent of those waiting. Returns (windows solved, demand gained)."""
+    steps, gained = 0, 0.0
+    length = IMPROVE_WEEKS
+    tried: set[tuple[tuple[int, int], ...]] = set()
+    ranked: list[list[tuple[int, int]]] = []
+    while time.monotonic() < until - 0.5:
+        if steps % IMPROVE_RERANK == 0 or not ranked:
+            waiting: dict[tuple[int, int], float] = defaultdict(float)
+            for gid, n in state.remaining.items():
+                if n > 0:
+                    g = ix.groups[gid]
+                    module = ix.modules.get(g.module_id)
+                    if module is not None:
+                        for week in ix.starts(g, module.slots):
+                            waiting[week] += g.weight * n
+            windows = [ix.weeks[i : i + length] for i in range(max(1, len(ix.weeks) - length + 1))]
+            ranked = sorted(
+                (w for w in windows if tuple(w) not in tried and sum(waiting[k] for k in w) > 0),
+                key=lambda w: -sum(waiting[k] for k in w),
+            )
+            if not ranked:
+                break
+        weeks = ranked.pop(0)
+        tried.add(tuple(weeks))
+        in_weeks = set(weeks)
+        before = [
+            ps
+            for ps in state.sessions
+            if ps.slot_index in ix.pos and ix.slot(ps.slot_index).week in in_weeks
+        ]
+        served_before = _served(ix, before)
+        _commit(ix, state, before, -1)
+        seated = {gid for ps in before for gid in ps.seats}
+        candidates = sorted(
+            (
+                gid
+                for gid, n in state.remaining.items()
+                if n > 0
+                and gid not in seated
+                and any(w in in_weeks for w in ix.starts(ix.groups[gid], _length(ix, gid)))
+            ),
+            key=lambda gid: (-ix.groups[gid].weight, ix.groups[gid].deadline or dt.date.max),
+        )
+        focus = (seated | set(candidates[:IMPROVE_WAITING]), None)
+        seconds = min(IMPROVE_STEP, until - time.monotonic())
+        after = _window_mip(ix, state, weeks, seconds, None, keep, focus, hint=before)
+        steps += 1
+        if after is not None and _served(ix, after) > served_before + 1e-9:
+            gained += _served(ix, after) - served_before
+            _commit(ix, state, after)
+        else:
+            _commit(ix, state, before)
+            if after is None and length > 1:  # too big: single weeks from now on
+                length, ranked = 1, []
+    return steps, gained
+
+
+def _length(ix: Index, gid: int) -> int:
+    module = ix.modules.get(ix.groups[gid].module_id)
+    return module.slots if module else 1
 
 
 def optimize(
@@ -857,16 +1124,24 @@ def optimize(
     ix = Index.build(problem)
     notes: list[str] = []
 
+    greedy_started = time.monotonic()
     greedy_plan = _greedy(problem)
+    # What the end needs (greedy fill, check, reasons) scales like greedy itself.
+    reserve = 0.5 + 1.5 * (time.monotonic() - greedy_started)
+    capacity = _capacity_bound(problem)
     report(0.05, "Plan glouton de référence prêt")
 
     weekly = _Weekly(ix)
     lp_started = time.monotonic()
     if len(ix.weeks) > 0:
         weekly.solve(max(0.2, 0.25 * left()))
-    # Solving it again on what is left only pays when it is cheap (at 60,000 agents one
-    # solve takes minutes: the first one steers every window instead).
-    resolve = time.monotonic() - lp_started < 0.1 * time_limit
+    # Solving it again on what is left only pays when it is cheap: every RESOLVE_EVERY
+    # windows on a shrinking horizon costs about half as many first solves, kept under
+    # a third of the time limit (at 60,000 agents, or over five years, one solve takes
+    # minutes: the first one steers every window instead).
+    lp_seconds = time.monotonic() - lp_started
+    n_windows = max(1, len(ix.weeks) // WINDOW_WEEKS)
+    resolve = lp_seconds * n_windows / RESOLVE_EVERY / 2 < time_limit / 3
     lp = weekly.bound
     if lp is None:
         notes.append("Borne hebdomadaire non calculée dans le temps imparti.")
@@ -890,7 +1165,8 @@ def optimize(
             and left() > 0.3 * (deadline - started)
         ):
             weekly.solve(0.1 * left(), state.remaining, weeks[0])
-        share = max(0.05, (left() - 0.05 * time_limit - 1.0) / (len(windows) - k))
+        # Windows share the time but leave IMPROVE_SHARE of it to the improvement pass.
+        share = max(0.05, (left() - reserve - IMPROVE_SHARE * time_limit) / (len(windows) - k))
         guide = focus = None
         if not single and weekly.bound is not None:
             guide = defaultdict(float)
@@ -906,16 +1182,39 @@ def optimize(
                 {ms for w in ahead for ms in weekly.ms_by_week.get(w, ())} if FOCUS_PAIRS else None
             )
             focus = (groups, pairs)
-        sessions = None
-        if left() > 0.5:
-            sessions = _window_mip(ix, state, weeks, share, guide, keep, focus)
-        if sessions is None:
+        if left() > reserve + 0.5:
+            sessions = _window_mip(ix, state, weeks, share, guide, keep, focus, polish=single)
+            if sessions is None:
+                sessions = _greedy_window(ix, state, weeks)
+                fallbacks += 1
+        else:  # out of time: the window's fixed sessions only, greedy fills it below
+            in_window = {s.index for w in weeks for s in ix.week_slots[w]}
+            sessions = [
+                PlannedSession(
+                    f.module_id,
+                    f.slot_index,
+                    f.room_id,
+                    f.trainer_id,
+                    max(0, f.seats_free),
+                    f.id,
+                    {},
+                )
+                for f in problem.fixed
+                if f.slot_index in in_window
+            ]
             fallbacks += 1
-            sessions = _greedy_window(ix, state, weeks)
         _commit(ix, state, sessions)
         report(0.25 + 0.7 * (k + 1) / len(windows), f"Semaines planifiées : {k + 1}/{len(windows)}")
 
     added = _residual_greedy(ix, state)
+    if not single and left() > reserve + 1.0:
+        report(0.9, "Amélioration du plan")
+        steps, gained = _improve(ix, state, keep, deadline - reserve)
+        if steps:
+            notes.append(
+                f"Amélioration : {steps} fenêtre(s) de semaines revue(s), +{gained:.1f} servis."
+            )
+        added += _residual_greedy(ix, state)
     if added:
         notes.append(f"{added} place(s) ajoutée(s) ensuite par la méthode gloutonne.")
     plan = Plan(
@@ -975,7 +1274,7 @@ def optimize(
             notes=notes,
         )
     best.unplaced = unplaced_reasons(problem, best, ix)
-    bounds = [b for b in (lp, _capacity_bound(problem)) if b is not None]
+    bounds = [b for b in (lp, capacity) if b is not None]
     if bounds:
         best.bound = min(bounds)
     best.seconds = time.monotonic() - started
