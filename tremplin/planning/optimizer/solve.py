@@ -512,7 +512,7 @@ def _window_mip(
     weeks: list[tuple[int, int]],
     seconds: float,
     guide: dict[int, float] | None,
-    keep: set[tuple[int, int, int, int, int]],
+    keep: dict[tuple[int, int, int, int, int], int],
     focus: tuple[set[int], set[tuple[int, int]]] | None,
     hint: list[PlannedSession] | None = None,
     polish: bool = False,
@@ -570,12 +570,17 @@ def _window_mip(
         if g.team_id is not None and g.team_id in ix.max_absent:
             for t in span:
                 team_slot[(g.team_id, t)].append(var)
-        value = g.weight - (0.0 if site == g.site_id else TRAVEL * min_w)
-        if trainer_room is not None and any(
-            (g.module_id, start, room, trainer, gid) in keep for trainer, room in trainer_room
-        ):
-            value += KEEP * min_w
-        model.obj[var] += value
+        model.obj[var] += g.weight - (0.0 if site == g.site_id else TRAVEL * min_w)
+        if trainer_room is not None and keep:
+            # As many seats as the previous plan had there are worth KEEP more, no more
+            # (a split of 3 + 2 over two sessions must not come back as 2 + 3).
+            before = sum(
+                keep.get((g.module_id, start, room, trainer, gid), 0)
+                for trainer, room in trainer_room
+            )
+            if before:
+                kept = model.var(ub=min(before, left), obj=KEEP * min_w)
+                model.le([(kept, 1.0), (var, -1.0)], 0)
 
     for key, idxs in by_offer.items():
         mid, site, start = key
@@ -1030,7 +1035,7 @@ def _residual_greedy(ix: Index, state: _State) -> int:
 
 
 def _improve(
-    ix: Index, state: _State, keep: set[tuple[int, int, int, int, int]], until: float
+    ix: Index, state: _State, keep: dict[tuple[int, int, int, int, int], int], until: float
 ) -> tuple[int, float]:
     """Large-neighbourhood search on the finished plan: take out the sessions of two
     consecutive weeks and solve those weeks again, the rest of the plan fixed, starting
@@ -1150,11 +1155,11 @@ def optimize(
     state = _State(ix)
     windows = _windows(ix, state.remaining) if ix.weeks else []
     single = len(windows) <= 1
-    keep: set[tuple[int, int, int, int, int]] = set()
+    keep: dict[tuple[int, int, int, int, int], int] = defaultdict(int)
     if warm_start is not None:
         for ps in warm_start.sessions:
-            for gid in ps.seats:
-                keep.add((ps.module_id, ps.slot_index, ps.room_id, ps.trainer_id, gid))
+            for gid, seats in ps.seats.items():
+                keep[(ps.module_id, ps.slot_index, ps.room_id, ps.trainer_id, gid)] += seats
     fallbacks = 0
     for k, weeks in enumerate(windows):
         if (
