@@ -153,9 +153,9 @@ def _plan_the_mandate(today: dt.date) -> None:
     - every module over the coming year (the far-from-digital agents' first modules
       first);
     - the Fresque du Climat for everyone to the end of the mandate.
-    Measured on the 2-core machine with the demo's 5,500 agents: the Fresque over the
-    mandate 80 s and 1.8 GB; every module over the mandate took 3 minutes and 5 GB, too
-    heavy for a demo's first minutes."""
+    Measured on the 2-core machine with the demo's 5,565 agents: every module over a year
+    2 min 08 s and 1.3 GB; the Fresque over the mandate 43 s and 1.8 GB; every module over
+    the mandate 5 minutes and 4.8 GB, too heavy for a demo's first minutes."""
     from tremplin.training.demo_goals import END_OF_MANDATE, FRESQUE_CODE
     from tremplin.training.models import Module
 
