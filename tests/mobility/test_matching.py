@@ -39,9 +39,9 @@ def test_ranking_on_the_hand_built_dataset():
     assert [(f.agent_name, f.score) for f in fits] == [
         ("Prête", 100),  # every level, same site
         ("Proche", 96),  # 1 level in 3.1 (2.4 rounds to 2): 100 - 8 - 4 - 2 (7 h) + 10 (wish)
-        ("Inconnue", 90),  # nothing measured: 2 × 5
         ("Proche bis", 81),  # the same gap, another site, no wish: 100 - 8 - 4 - 2 - 5
         ("Catégorie B", 70),  # every level, but another category
+        ("Inconnue", 70),  # nothing measured: 2 × 15, after every measured close fit
         ("Loin", 54),  # 4 levels (worst 2), 24,5 h: 100 - 32 - 8 - 6
     ]
 

@@ -4,7 +4,8 @@ data (no Django here). The adapter in candidates.py reads the database in bulk.
 For each (agent, position):
 - gaps: for every required competence, required level minus the agent's whole level
   (estimate rounded half up, as in competences.gaps); a competence never measured is
-  *unmeasured*, not a gap, but it costs points: nobody knows;
+  *unmeasured*, not a gap, but it costs more than a missing level: an agent nobody has
+  measured comes after those known to be one level short (measure them first);
 - training hours: for each gap, the shortest chain of catalogue modules whose outcomes
   raise that competence from the agent's level to the required one; a module shared by
   several gaps counts once; a gap no module closes is *not covered*;
@@ -23,7 +24,7 @@ from functools import cached_property
 
 PENALTY_PER_LEVEL = 8
 PENALTY_WORST_LEVEL = 4
-PENALTY_PER_UNMEASURED = 5
+PENALTY_PER_UNMEASURED = 15  # more than one level short (8 + 4): measured fits first
 PENALTY_PER_UNCOVERED = 10
 PENALTY_PER_7_HOURS = 2  # a day of training
 PENALTY_CATEGORY = 30
