@@ -166,6 +166,11 @@ def solve(run: PlanningRun, *, progress=None) -> PlanningRun:
 Place = tuple[int, dt.date, str, int, int]  # module, day, half-day, room, trainer
 
 
+def _place_of(planned: m.PlannedSession, context) -> Place:
+    slot = context.slots[planned.slot_index]
+    return (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+
+
 def _places(run: PlanningRun) -> dict[tuple[int, int], Place]:
     """(agent, module) → where the run's proposal seats them."""
     if run.status not in (PlanningRunStatus.READY, PlanningRunStatus.APPLIED):
@@ -173,8 +178,7 @@ def _places(run: PlanningRun) -> dict[tuple[int, int], Place]:
     plan, context = _plan_and_context(run, run.plan.get("sessions", []))
     places = {}
     for _index, planned, people in plan_adapter.seated(plan, context):
-        slot = context.slots[planned.slot_index]
-        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        place = _place_of(planned, context)
         for agent, _step in people:
             places[(agent, planned.module_id)] = place
     return places
@@ -214,8 +218,7 @@ def _seat_members_where_they_were(plan: m.Plan, context, previous) -> None:
     plan kept gets that seat back (the others fill the seats left, in their order)."""
     sessions_of: dict[int, list[tuple[Place, int]]] = defaultdict(list)
     for planned in plan.sessions:
-        slot = context.slots[planned.slot_index]
-        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        place = _place_of(planned, context)
         for group_id, seats in planned.seats.items():
             sessions_of[group_id].append((place, seats))
     for group_id, sessions in sessions_of.items():
@@ -239,8 +242,7 @@ def _kept_and_moved(plan: m.Plan, context, previous) -> tuple[int, int]:
     """Agents seated by both runs: in the same session as before, or moved."""
     kept = moved = 0
     for _index, planned, people in plan_adapter.seated(plan, context):
-        slot = context.slots[planned.slot_index]
-        place = (planned.module_id, slot.day, slot.half, planned.room_id, planned.trainer_id)
+        place = _place_of(planned, context)
         for agent, _step in people:
             before = previous.get((agent, planned.module_id))
             if before is not None:
