@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "tremplin.planning",
     "tremplin.equipment",
     "tremplin.mobility",
+    "tremplin.steering",
 ]
 
 MIDDLEWARE = [

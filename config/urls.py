@@ -16,6 +16,7 @@ urlpatterns = [
     path("accompagnements/", include("tremplin.planning.urls_coaching")),
     path("equipement/", include("tremplin.equipment.urls")),
     path("mobilite/", include("tremplin.mobility.urls")),
+    path("pilotage/", include("tremplin.steering.urls")),
     path("admin/", admin.site.urls),
 ]
 

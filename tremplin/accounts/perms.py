@@ -430,3 +430,25 @@ def can_view_reachable_jobs(user, agent) -> bool:
     if getattr(user, "agent_id", None) == agent.pk:
         return reachable_jobs_opened(agent.pk)
     return can_match_agent(user, agent)
+
+
+# --- Steering ------------------------------------------------------------------------------
+
+
+def can_view_steering(user) -> bool:
+    """The plan's dashboard and its tables: figures, never names. The direction, HR and
+    administrators, each within their scope."""
+    return _is(user, Role.DIRECTION, Role.HR, Role.ADMIN)
+
+
+def can_download_reports(user) -> bool:
+    """The annual training plan and the Rapport social unique figures: HR writes them,
+    the direction presents them."""
+    return _is(user, Role.DIRECTION, Role.HR, Role.ADMIN)
+
+
+def can_view_training_record(user, agent) -> bool:
+    """An agent's « livret individuel de formation »: the agent, and HR within its scope."""
+    if getattr(user, "agent_id", None) == agent.pk:
+        return True
+    return _is(user, Role.HR, Role.ADMIN) and can_view_agent(user, agent)
