@@ -79,7 +79,11 @@ def test_gap_the_catalogue_cannot_close():
     assert [g.code for g in fit.uncovered] == ["3.1"]
     assert fit.score == 100 - 2 * 8 - 2 * 4 - m.PENALTY_PER_UNCOVERED - m.PENALTY_OTHER_SITE
     assert "aucun module du catalogue pour 3.1" in fit.explanation
-    assert fit.within_reach  # 2 levels: reachable, with training found elsewhere
+    # Two levels would be within reach, but no module closes them: not promised.
+    assert not fit.within_reach
+    closable = m.PositionData(4, OFFICE, requirements={1: 3})
+    (fit,) = m.rank_agents(closable, [CLOSE], MODULES, CODES)
+    assert fit.worst_gap == 1 and not fit.uncovered and fit.within_reach
     too_far = m.PositionData(3, OFFICE, requirements={1: 7})
     (fit,) = m.rank_agents(too_far, [READY], MODULES, CODES)
     assert fit.worst_gap == 4 and not fit.within_reach

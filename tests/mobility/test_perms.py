@@ -85,6 +85,8 @@ def _pages(file, position):
         reverse("mobility:candidates", args=[position.pk]),
         reverse("mobility:agent_positions", args=[agent.pk]),
         reverse("mobility:moves"),
+        reverse("mobility:move_export"),
+        reverse("mobility:position_export") + "?status=all",
         reverse("mobility:move_create"),
         reverse("mobility:files"),
         reverse("mobility:file_detail", args=[file.pk]),

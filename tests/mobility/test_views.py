@@ -11,9 +11,10 @@ from tremplin.accounts.enums import Role
 from tremplin.competences.models import Competence, JobRequirement
 from tremplin.mobility import access
 from tremplin.mobility.enums import PositionStatus
-from tremplin.mobility.models import Move, Position, RedeploymentFile, Wish
+from tremplin.mobility.models import Move, Position, PositionRequirement, RedeploymentFile, Wish
 from tremplin.training.enums import ModuleFormat, TrainerKind
 from tremplin.training.models import Module, ModuleOutcome, Pathway
+from tremplin.training.pathways import refresh_for_agents
 
 # Session, user, roles, branding, then the page's fixed bulk reads, whatever the agents.
 QUERIES = 15
@@ -98,6 +99,47 @@ def test_build_pathway_reuses_the_training_generator(setting):
     assert [s.module.code for s in pathway.steps.all()] == ["tableur"]
     page = client.get(response.url)
     assert "Durée prévue : 7 h de formation, en 1 module." in page.text
+
+
+@pytest.mark.django_db
+def test_pathway_aims_at_the_positions_own_levels_too(setting):
+    """The position asks 1.3 at level 2 beyond its job: the pathway has the module that
+    brings it, keeps it after a refresh on new evidence, and says when the position's
+    levels changed since it was built."""
+    world, position, ready, _close, _far = setting
+    code = dict(Competence.objects.values_list("code", "pk"))
+    mail = Module.objects.create(
+        code="courriel",
+        title="Le courriel",
+        objective="Écrire un courriel.",
+        format=ModuleFormat.GROUP,
+        duration_minutes=180,
+        trainer_kind=TrainerKind.ADVISOR,
+    )
+    ModuleOutcome.objects.create(module=mail, competence_id=code["1.3"], level_from=0, level_to=2)
+    PositionRequirement.objects.create(position=position, competence_id=code["1.3"], level=2)
+    measure(ready, "1.3", 1)
+    client = client_for(world.users[Role.MOBILITY])
+    response = client.post(reverse("mobility:build_pathway", args=[position.pk, ready.pk]))
+    pathway = Pathway.objects.get(agent=ready, target_job=position.job)
+    assert pathway.extra_levels == {"1.3": 2}
+    assert [s.module.code for s in pathway.steps.all()] == ["courriel"]
+    page = client.get(response.url)
+    assert "ceux propres à ce poste" in page.text and "1.3 niveau 2" in page.text
+    assert "Durée prévue : 3 h de formation, en 1 module." in page.text
+
+    # New evidence on another competence: the refresh still aims at the position's level.
+    refresh_for_agents([ready.pk])
+    assert [s.module.code for s in pathway.steps.open()] == ["courriel"]
+
+    PositionRequirement.objects.filter(position=position).update(level=3)
+    assert "mettez-le à jour" in client.get(response.url).text
+    client.post(reverse("mobility:build_pathway", args=[position.pk, ready.pk]))
+    pathway.refresh_from_db()
+    assert pathway.extra_levels == {"1.3": 3}
+    assert "mettez-le à jour" not in client.get(response.url).text
+    # No module reaches level 3 in 1.3: said on the page, not hidden.
+    assert "Pas de module au catalogue pour" in client.get(response.url).text
 
 
 @pytest.mark.django_db
@@ -273,3 +315,51 @@ def test_note_a_wish_and_refuse_an_empty_one(setting):
     assert client.post(url, {"family": "Administration"}).status_code == 302
     fits = client.get(reverse("mobility:candidates", args=[position.pk])).context["rows"]
     assert next(f for a, f, _m in fits if a.pk == ready.pk).wished
+
+
+@pytest.mark.django_db
+def test_positions_and_moves_exported_as_the_lists_show_them(setting):
+    """CSV as French Excel reads it and XLSX, audited; a move's export never says it
+    ended a redeployment file."""
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from tremplin.core.models import AuditEntry
+
+    world, position, ready, _close, _far = setting
+    code = dict(Competence.objects.values_list("code", "pk"))
+    PositionRequirement.objects.create(position=position, competence_id=code["1.3"], level=2)
+    PositionFactory(status=PositionStatus.FILLED)  # not in the default (open) list
+    file = FileFactory(agent=ready)
+    Move.objects.create(
+        agent=ready, from_job=ready.job, to_job=position.job, position=position,
+        moved_on=DAY, file=file,
+    )  # fmt: skip
+    client = client_for(world.users[Role.MOBILITY])
+
+    response = client.get(reverse("mobility:position_export"))
+    text = b"".join(response.streaming_content).decode("utf-8")
+    assert text.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0][0] == "Métier" and len(rows) == 2
+    assert rows[1][0] == position.job.title
+    assert rows[1][5] == position.starts_on.strftime("%d/%m/%Y")
+    assert rows[1][7] == "1.3 niveau 2"
+    every = client.get(reverse("mobility:position_export") + "?status=all&format=xlsx")
+    sheet = load_workbook(io.BytesIO(every.content)).active
+    assert sheet.max_row == 3
+
+    moves = b"".join(client.get(reverse("mobility:move_export")).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(moves.lstrip("\ufeff")), delimiter=";"))
+    assert rows[1][:2] == [ready.matricule, f"{ready.last_name.upper()} {ready.first_name}"]
+    assert rows[1][5] == DAY.strftime("%d/%m/%Y")
+    assert "reclassement" not in moves.lower() and "dossier" not in moves.lower()
+    assert AuditEntry.objects.filter(action="export", target_type="mobility.mobilites").exists()
+    assert AuditEntry.objects.filter(action="export", target_type="mobility.postes").count() == 2
+
+    for role in (Role.HR, Role.DIRECTION, Role.MANAGER, Role.AGENT):
+        other = client_for(world.users[role])
+        assert other.get(reverse("mobility:move_export")).status_code == 403
+        assert other.get(reverse("mobility:position_export")).status_code == 403

@@ -187,6 +187,13 @@ def neutralise(value) -> str:
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
+def dater(as_text: bool):
+    """Dates as dd/mm/yyyy text in CSV (what French Excel reads), as dates in XLSX."""
+    if as_text:
+        return lambda value: value.strftime("%d/%m/%Y") if value else ""
+    return lambda value: value if value else ""
+
+
 class _Echo:
     def write(self, value):
         return value

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from tremplin.core.tabular import dater
+
 from .footprint import rounded
 from .models import FootprintReference
 
@@ -42,15 +44,8 @@ ALLOCATION_HEADERS = [
 ]
 
 
-def _dater(as_text: bool):
-    """Dates as dd/mm/yyyy text in CSV (what French Excel reads), as dates in XLSX."""
-    if as_text:
-        return lambda value: value.strftime("%d/%m/%Y") if value else ""
-    return lambda value: value if value else ""
-
-
 def stock_rows(devices, *, as_text: bool = False) -> Iterator[list]:
-    _date = _dater(as_text)
+    _date = dater(as_text)
     references = FootprintReference.by_kind()
     for d in devices.select_related("site", "holder").iterator(chunk_size=500):
         yearly = d.yearly_footprint(references.get(d.kind))
@@ -74,7 +69,7 @@ def stock_rows(devices, *, as_text: bool = False) -> Iterator[list]:
 
 
 def allocation_rows(allocations, *, as_text: bool = False) -> Iterator[list]:
-    _date = _dater(as_text)
+    _date = dater(as_text)
     for a in allocations.select_related("device", "agent", "site").iterator(chunk_size=500):
         yield [
             a.device.get_kind_display(),

@@ -107,6 +107,17 @@ def candidates_for(position: Position, user) -> tuple[list[m.Fit], dict[int, m.M
     return fits, modules
 
 
+def fit_for(agent: Agent, position: Position) -> m.Fit:
+    """One agent against one position (the pathway page): what the catalogue cannot
+    close and what was never measured."""
+    (data,) = load_positions([position])
+    (agent_data,) = load_agents(Agent.objects.filter(pk=agent.pk), data.requirements)
+    (fit,) = m.rank_agents(
+        data, [agent_data], list(load_modules().values()), competence_codes(data.requirements)
+    )
+    return fit
+
+
 def positions_for(agent: Agent, *, reachable_only: bool = True):
     """Active positions for one agent, best fit first: [(position, fit)], modules."""
     positions = {p.pk: p for p in Position.objects.active().select_related("job", "unit", "site")}

@@ -117,10 +117,12 @@ class Fit:
 
     @property
     def within_reach(self) -> bool:
-        """Compatible category and no gap wider than REACH_MAX_WORST_GAP levels. A gap
-        the catalogue does not close still counts as within reach (it is explained):
-        training can be found outside the catalogue."""
-        return self.category_ok and self.worst_gap <= REACH_MAX_WORST_GAP
+        """Compatible category, no gap wider than REACH_MAX_WORST_GAP levels, and the
+        catalogue closes every gap: « accessible » is a promise the agent reads on their
+        own page, and Tremplin can only keep it with modules it can plan. The mobility
+        team still sees the other positions (« Voir tous les postes ouverts »), each gap
+        the catalogue leaves open named in the explanation."""
+        return self.category_ok and self.worst_gap <= REACH_MAX_WORST_GAP and not self.uncovered
 
     @property
     def reasons(self) -> list[str]:

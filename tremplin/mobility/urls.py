@@ -6,6 +6,7 @@ app_name = "mobility"
 urlpatterns = [
     path("", views.home, name="home"),
     path("postes/", views.position_list, name="positions"),
+    path("postes/export/", views.position_export, name="position_export"),
     path("postes/nouveau/", views.position_create, name="position_create"),
     path("postes/<int:pk>/modifier/", views.position_edit, name="position_edit"),
     path("postes/<int:pk>/candidats/", views.candidates, name="candidates"),
@@ -29,5 +30,6 @@ urlpatterns = [
     path("dossiers/<int:pk>/heures/", views.use_hours, name="use_hours"),
     path("dossiers/<int:pk>/mises-en-situation/", views.placement_add, name="placement_add"),
     path("mobilites/", views.move_list, name="moves"),
+    path("mobilites/export/", views.move_export, name="move_export"),
     path("mobilites/nouvelle/", views.move_create, name="move_create"),
 ]

@@ -11,12 +11,13 @@ from tremplin.accounts import perms
 from tremplin.competences.models import Competence
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
+from tremplin.core.tabular import csv_response, xlsx_response
 from tremplin.organisation.models import Agent
 from tremplin.training import pathways as training_pathways
 from tremplin.training.models import Pathway, PathwayStep
 
-from . import access
-from .candidates import candidates_for, positions_for
+from . import access, exports
+from .candidates import candidates_for, fit_for, positions_for
 from .enums import ACTIVE_STATUSES
 from .forms import (
     ExtraRequirementFormSet,
@@ -52,9 +53,8 @@ def home(request):
 # --- Positions ---------------------------------------------------------------------------
 
 
-@login_required
-def position_list(request):
-    perms.require(perms.can_manage_positions(request.user))
+def _filtered_positions(request):
+    """The positions the list shows, and its filter form: the export gives the same."""
     form = PositionFilterForm(request.GET or None)
     positions = Position.objects.select_related("job", "unit", "site")
     status = form.data.get("status", "") if form.is_bound and form.is_valid() else ""
@@ -64,6 +64,37 @@ def position_list(request):
         positions = positions.filter(status=status)
     else:
         positions = positions.filter(status__in=ACTIVE_STATUSES)
+    return form, positions
+
+
+def _table_response(request, name: str, title: str, headers: list[str], rows, *, count: int):
+    """CSV by default, XLSX with ?format=xlsx; every export is audited."""
+    audit.record(
+        AuditAction.EXPORT, target_type=f"mobility.{name}", summary=f"export {title} ({count})"
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", headers, rows(as_text=False), title=title)
+    return csv_response(f"{name}.csv", headers, rows(as_text=True))
+
+
+@login_required
+def position_export(request):
+    perms.require(perms.can_manage_positions(request.user))
+    _form, positions = _filtered_positions(request)
+    return _table_response(
+        request,
+        "postes",
+        "Postes",
+        exports.POSITION_HEADERS,
+        lambda as_text: exports.position_rows(positions, as_text=as_text),
+        count=positions.count(),
+    )
+
+
+@login_required
+def position_list(request):
+    perms.require(perms.can_manage_positions(request.user))
+    form, positions = _filtered_positions(request)
     page = Paginator(positions, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
@@ -151,11 +182,19 @@ def candidates(request, pk):
 @require_POST
 @login_required
 def build_pathway(request, pk, agent_pk):
-    """The training app's generator with the position's job as target job."""
+    """The training app's generator with the position's job as target job, and the
+    levels the position asks beyond its job."""
     position = get_object_or_404(Position.objects.select_related("job"), pk=pk)
     agent = get_object_or_404(Agent, pk=agent_pk)
     perms.require(perms.can_match_agent(request.user, agent))
-    training_pathways.generate_for_target_job(agent, position.job, by=request.user)
+    extra_levels = dict(
+        position.extra_requirements.values_list("competence__code", "level").order_by(
+            "competence__code"
+        )
+    )
+    training_pathways.generate_for_target_job(
+        agent, position.job, extra_levels=extra_levels, by=request.user
+    )
     return redirect("mobility:pathway", pk, agent_pk)
 
 
@@ -177,6 +216,10 @@ def pathway(request, pk, agent_pk):
         else []
     )
     minutes = sum(s.module.duration_minutes for s in steps)
+    extra = list(
+        position.extra_requirements.select_related("competence").order_by("competence__code")
+    )
+    wanted = {r.competence.code: r.level for r in extra}
     return render(
         request,
         "mobility/pathway.html",
@@ -186,6 +229,9 @@ def pathway(request, pk, agent_pk):
             "pathway": found,
             "steps": steps,
             "hours": round(minutes / 60, 1),
+            "extra": extra,
+            "outdated": found is not None and found.extra_levels != wanted,
+            "fit": fit_for(agent, position),
             "crumbs": _crumbs((position, reverse("mobility:candidates", args=[pk])), (agent, None)),
         },
     )
@@ -389,13 +435,31 @@ def _file_detail_with(request, file, **forms):
 # --- Moves done ----------------------------------------------------------------------------
 
 
+def _visible_moves(user):
+    return Move.objects.filter(agent__in=Agent.objects.visible_to(user).values("pk")).order_by(
+        "-moved_on", "pk"
+    )
+
+
+@login_required
+def move_export(request):
+    perms.require(perms.can_manage_positions(request.user))
+    moves = _visible_moves(request.user)
+    return _table_response(
+        request,
+        "mobilites",
+        "Mobilités réalisées",
+        exports.MOVE_HEADERS,
+        lambda as_text: exports.move_rows(moves, as_text=as_text),
+        count=moves.count(),
+    )
+
+
 @login_required
 def move_list(request):
     perms.require(perms.can_manage_positions(request.user))
-    moves = (
-        Move.objects.filter(agent__in=Agent.objects.visible_to(request.user).values("pk"))
-        .select_related("agent", "from_job", "to_job", "position__unit")
-        .order_by("-moved_on", "pk")
+    moves = _visible_moves(request.user).select_related(
+        "agent", "from_job", "to_job", "position__unit"
     )
     page = Paginator(moves, PER_PAGE).get_page(request.GET.get("page"))
     return render(

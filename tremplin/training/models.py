@@ -414,6 +414,12 @@ class Pathway(models.Model):
         related_name="+",
         help_text="Vide : le métier actuel de l'agent.",
     )
+    extra_levels = models.JSONField(
+        "niveaux demandés en plus par le poste visé",
+        default=dict,
+        blank=True,
+        help_text="Code de compétence → niveau : ce qu'un poste demande au-delà de son métier.",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="créé par",

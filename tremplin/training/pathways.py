@@ -302,14 +302,19 @@ class _Batch:
         level = agent.levels.get(code)
         return outcome is not None and level is not None and level >= outcome.level_to
 
-    def _situation(self, agent: _AgentRow, target_job_id, steps, others) -> g.AgentSituation:
+    def _situation(
+        self, agent: _AgentRow, target_job_id, pathway, steps, others
+    ) -> g.AgentSituation:
         ctx = self.ctx
         open_here = [s for s in steps if s.status in OPEN_STEP_STATUSES]
         job_id = target_job_id or agent.job_id
         own = target_job_id is None
+        required = dict(ctx.required.get(job_id, {})) if job_id else {}
+        for code, level in (pathway.extra_levels if pathway else {}).items():
+            required[code] = max(required.get(code, 0), level)
         return g.AgentSituation(
             levels=agent.levels,
-            required=ctx.required.get(job_id, {}) if job_id else {},
+            required=required,
             work_kind=agent.work_kind,
             job_family=agent.family,
             goals=tuple(ctx.goal_specs[goal_id] for goal_id in agent.goals) if own else (),
@@ -359,7 +364,8 @@ class _Batch:
                 for step in self.steps.get(other.pk, [])
             ]
             plan = g.plan_pathway(
-                self._situation(agent, target_job_id, steps, others), self.ctx.catalogue
+                self._situation(agent, target_job_id, pathway, steps, others),
+                self.ctx.catalogue,
             )
             if target_job_id is None:
                 if plan.unmeasured:
@@ -540,8 +546,8 @@ def _insert_pathways(missing: list, by_id, now, entries: list) -> dict:
         return {}
     bulk.insert_rows(
         Pathway,
-        ["agent", "target_job", "created_by", "created_at", "generated_at"],
-        [(agent.pk, job_id, by_id, now, now) for agent, job_id in missing],
+        ["agent", "target_job", "extra_levels", "created_by", "created_at", "generated_at"],
+        [(agent.pk, job_id, {}, by_id, now, now) for agent, job_id in missing],
     )
     labels = {(agent.pk, job_id): agent.label for agent, job_id in missing}
     created = {
@@ -646,10 +652,25 @@ def generate_for(
     return _run(items, by=by, batch_size=batch_size, progress=progress, ctx=ctx)
 
 
-def generate_for_target_job(agent, job, *, by=None) -> Report:
+def generate_for_target_job(
+    agent, job, *, extra_levels: dict[str, int] | None = None, by=None
+) -> Report:
     """The agent's pathway towards another job (mobility): created even when empty, so
-    that the advisor sees that nothing is missing."""
-    return _run([(agent.pk, job.pk)], by=by)
+    that the advisor sees that nothing is missing. `extra_levels` (competence code →
+    level) are what a position asks beyond its job; they are kept on the pathway so that
+    a later refresh (new evidence) still aims at them. None leaves them as they are."""
+    with transaction.atomic():
+        if extra_levels is not None:
+            with audit.acting_as(by) if by is not None else nullcontext():
+                pathway, _created = Pathway.objects.get_or_create(
+                    agent=agent,
+                    target_job=job,
+                    defaults={"created_by": by, "extra_levels": extra_levels},
+                )
+                if pathway.extra_levels != extra_levels:
+                    pathway.extra_levels = extra_levels
+                    pathway.save(update_fields=["extra_levels"])
+        return _run([(agent.pk, job.pk)], by=by)
 
 
 def refresh_for_agents(agent_ids: Iterable[int], *, by=None) -> Report:
