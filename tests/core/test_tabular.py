@@ -1,5 +1,8 @@
+import datetime as dt
+
 import pytest
 
+from tremplin.core import tabular
 from tremplin.core.tabular import TabularError, csv_lines, normalise_header, read_table, xlsx_bytes
 
 
@@ -51,3 +54,44 @@ def test_headers_are_recognised_without_accents_or_case():
 def test_exported_formulas_are_neutralised():
     text = "".join(csv_lines(["Nom"], [['=HYPERLINK("x")'], ["+33"], ["Durand"]]))
     assert text.splitlines() == ["\ufeffNom", '"\'=HYPERLINK(""x"")"', "'+33", "Durand"]
+
+
+SPEC = {
+    "matricule": ("Matricule", {"matricule", "n matricule"}),
+    "day": ("Date", {"date", "le"}),
+}
+
+
+def test_an_import_opens_with_its_columns_and_rows():
+    columns, rows, errors = tabular.open_import(
+        "N° matricule;Le;Autre\r\nA12; 01/03/2025 10:00 \r\n".encode(),
+        "f.csv", SPEC, ["matricule"], max_bytes=1000, too_big="trop gros",
+    )  # fmt: skip
+    assert errors == []
+    ((line, cells),) = rows
+    assert line == 2 and columns.cell(cells, "matricule") == "A12"
+    assert tabular.parse_date(columns.cell(cells, "day")) == dt.date(2025, 3, 1)
+    assert columns.header("day") == "Le" and "day" in columns and "other" not in columns
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ("Date;Autre\r\n01/01/2025;x\r\n", "la colonne « Matricule » manque dans la ligne d'en-tête"),
+        (
+            "Matricule;N° matricule\r\nA;B\r\n",
+            "« Matricule » et « N° matricule » donnent toutes deux",
+        ),
+        ("Matricule;Date\r\n", "le fichier ne contient aucune ligne de données."),
+    ],
+)
+def test_an_import_that_cannot_start_says_why(data, message):
+    _columns, rows, errors = tabular.open_import(
+        data.encode(), "f.csv", SPEC, ["matricule"], max_bytes=1000, too_big="trop gros"
+    )
+    assert rows == [] and message in str(errors[0])
+
+
+def test_an_import_refuses_a_file_too_big():
+    with pytest.raises(tabular.TabularError, match="trop gros"):
+        tabular.open_import(b"x" * 11, "f.csv", SPEC, [], max_bytes=10, too_big="trop gros")

@@ -234,3 +234,110 @@ def xlsx_response(filename: str, headers: list[str], rows: Iterable[Iterable], t
     response = HttpResponse(xlsx_bytes(headers, rows, title), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# --- The opening every import shares --------------------------------------------------------
+
+DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
+
+
+def parse_date(text: str) -> dt.date | None:
+    """A date as people type it in France, or as XLSX gives it; None when unreadable."""
+    text = text.strip()
+    if "T" in text:  # XLSX date-times arrive as ISO text
+        text = text.split("T", 1)[0]
+    text = text.split(" ", 1)[0]  # "01/03/2025 10:00": the day is what matters
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    column: str
+    message: str
+
+    def __str__(self):
+        where = f"Ligne {self.line}"
+        if self.column:
+            where += f", colonne « {self.column} »"
+        return f"{where} : {self.message}"
+
+
+class Columns:
+    """Which column of the file holds each field an import reads. `spec` maps a field
+    to its label and the headers accepted for it (normalised, see normalise_header)."""
+
+    def __init__(self, headers: list[str], spec: dict[str, tuple[str, Iterable[str]]], required):
+        self.headers = headers
+        self.positions: dict[str, int] = {}
+        self.errors: list[RowError] = []
+        for index, header in enumerate(headers):
+            key = normalise_header(header)
+            for name, (label, synonyms) in spec.items():
+                if key not in synonyms:
+                    continue
+                if name in self.positions:
+                    self.errors.append(
+                        RowError(
+                            1,
+                            header,
+                            f"colonne en double : « {headers[self.positions[name]]} » et "
+                            f"« {header} » donnent toutes deux « {label} ». Gardez une seule "
+                            "de ces colonnes.",
+                        )
+                    )
+                else:
+                    self.positions[name] = index
+                break
+        for name in required:
+            if name not in self.positions:
+                label, synonyms = spec[name]
+                examples = ", ".join(f"« {s.capitalize()} »" for s in sorted(synonyms)[:3])
+                self.errors.append(
+                    RowError(
+                        1,
+                        "",
+                        f"la colonne « {label} » manque dans la ligne d'en-tête "
+                        f"(noms reconnus : {examples}…).",
+                    )
+                )
+
+    def __contains__(self, name: str) -> bool:
+        return name in self.positions
+
+    def header(self, name: str) -> str:
+        """The file's own header for a field, to name it in an error; "" when absent."""
+        return self.headers[self.positions[name]] if name in self.positions else ""
+
+    def cell(self, cells: list[str], name: str) -> str:
+        index = self.positions.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+
+def open_import(
+    data: bytes,
+    filename: str,
+    spec: dict[str, tuple[str, Iterable[str]]],
+    required: Iterable[str],
+    *,
+    max_bytes: int,
+    too_big: str,
+) -> tuple[Columns, list[tuple[int, list[str]]], list[RowError]]:
+    """Reads an uploaded table for an import: its columns, its rows (line, cells) and the
+    errors that stop it before any row is checked (a missing or doubled column, no row).
+    Raises TabularError (message `too_big`, or why the file is not a table)."""
+    if len(data) > max_bytes:
+        raise TabularError(too_big)
+    table = read_table(data, filename)
+    columns = Columns(table.headers, spec, required)
+    if columns.errors:
+        return columns, [], columns.errors
+    rows = list(table.rows)
+    if not rows:
+        return columns, [], [RowError(2, "", "le fichier ne contient aucune ligne de données.")]
+    return columns, rows, []

@@ -21,31 +21,43 @@ from django.utils import timezone
 
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
-from tremplin.core.tabular import TabularError, normalise_header, read_table
+from tremplin.core.tabular import RowError, normalise_header, open_import, parse_date
 from tremplin.organisation.models import Agent, Site
 
 from .enums import Condition, DeviceKind, DeviceState
 from .models import Allocation, Device, FootprintReference, add_years, imei_is_valid
 
 MAX_IMPORT_BYTES = 5 * 1024 * 1024
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
 
-# Accepted headers (normalised) for each column.
+# Each column: its label, and the headers accepted for it (normalised).
 COLUMNS = {
-    "kind": ("type", "type d appareil", "type de materiel", "categorie", "materiel"),
-    "model_name": ("modele", "marque et modele", "marque modele", "designation"),
-    "serial_number": ("numero de serie", "n de serie", "no de serie", "serie", "sn", "serial"),
-    "imei": ("imei", "numero imei"),
-    "purchase_date": ("date d achat", "achete le", "date achat"),
-    "purchase_price": ("prix", "prix d achat", "prix ttc", "prix ht", "montant"),
-    "condition": ("etat", "etat physique"),
-    "site": ("site", "code site", "lieu"),
-    "warranty_end": ("fin de garantie", "garantie jusqu au", "fin garantie"),
-    "expected_end_of_life": ("fin de vie prevue", "renouvellement prevu", "fin de vie"),
-    "actual_end_of_life": ("fin de vie reelle", "reforme le", "date de reforme"),
-    "holder": ("matricule du detenteur", "matricule", "detenteur", "matricule agent"),
-    "allocated_on": ("remis le", "date de remise", "attribue le"),
+    "kind": ("Type", ("type", "type d appareil", "type de materiel", "categorie", "materiel")),
+    "model_name": ("Modèle", ("modele", "marque et modele", "marque modele", "designation")),
+    "serial_number": (
+        "Numéro de série",
+        ("numero de serie", "n de serie", "no de serie", "serie", "sn", "serial"),
+    ),
+    "imei": ("IMEI", ("imei", "numero imei")),
+    "purchase_date": ("Date d'achat", ("date d achat", "achete le", "date achat")),
+    "purchase_price": ("Prix", ("prix", "prix d achat", "prix ttc", "prix ht", "montant")),
+    "condition": ("État", ("etat", "etat physique")),
+    "site": ("Site", ("site", "code site", "lieu")),
+    "warranty_end": ("Fin de garantie", ("fin de garantie", "garantie jusqu au", "fin garantie")),
+    "expected_end_of_life": (
+        "Fin de vie prévue",
+        ("fin de vie prevue", "renouvellement prevu", "fin de vie"),
+    ),
+    "actual_end_of_life": (
+        "Fin de vie réelle",
+        ("fin de vie reelle", "reforme le", "date de reforme"),
+    ),
+    "holder": (
+        "Matricule du détenteur",
+        ("matricule du detenteur", "matricule", "detenteur", "matricule agent"),
+    ),
+    "allocated_on": ("Remis le", ("remis le", "date de remise", "attribue le")),
 }
+COLUMN_LABELS = {name: label for name, (label, _headers) in COLUMNS.items()}
 REQUIRED = ("kind", "model_name", "purchase_date")
 
 KIND_WORDS = {
@@ -78,13 +90,6 @@ COMPARED = (
     "warranty_end",
     "expected_end_of_life",
 )
-
-
-@dataclass
-class RowError:
-    line: int
-    column: str
-    message: str
 
 
 @dataclass
@@ -139,18 +144,6 @@ class InventoryPlan:
         return [r for r in self.rows if r.action != "unchanged" or r.allocated_on][:limit]
 
 
-def parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    if "T" in text:  # an XLSX datetime written as ISO
-        text = text.split("T")[0]
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 def parse_price(text: str) -> Decimal | None:
     cleaned = re.sub(r"[\s\u202f\u00a0€]", "", text).replace(",", ".")
     try:
@@ -160,70 +153,25 @@ def parse_price(text: str) -> Decimal | None:
     return value if value >= 0 and value == value.quantize(Decimal("0.01")) else None
 
 
-def _map_columns(headers: list[str]) -> tuple[dict[str, int], list[RowError]]:
-    positions: dict[str, int] = {}
-    errors = []
-    for index, header in enumerate(headers):
-        key = normalise_header(header)
-        for name, synonyms in COLUMNS.items():
-            if key in synonyms:
-                if name in positions:
-                    errors.append(
-                        RowError(1, header, f"la colonne « {header} » apparaît deux fois.")
-                    )
-                positions[name] = index
-                break
-    for name in REQUIRED:
-        if name not in positions:
-            errors.append(
-                RowError(1, "", f"colonne obligatoire absente : « {COLUMN_LABELS[name]} ».")
-            )
-    if "serial_number" not in positions and "imei" not in positions:
-        errors.append(
-            RowError(1, "", "il faut une colonne « Numéro de série » ou une colonne « IMEI ».")
-        )
-    return positions, errors
-
-
-COLUMN_LABELS = {
-    "kind": "Type",
-    "model_name": "Modèle",
-    "serial_number": "Numéro de série",
-    "imei": "IMEI",
-    "purchase_date": "Date d'achat",
-    "purchase_price": "Prix",
-    "condition": "État",
-    "site": "Site",
-    "warranty_end": "Fin de garantie",
-    "expected_end_of_life": "Fin de vie prévue",
-    "actual_end_of_life": "Fin de vie réelle",
-    "holder": "Matricule du détenteur",
-    "allocated_on": "Remis le",
-}
-
-
 def plan_inventory_import(data: bytes, filename: str, *, user=None) -> InventoryPlan:
     """Reads and checks every row; holders are looked up among the agents `user` may see
     (all agents without a user). Raises TabularError for a file that is not a table."""
-    if len(data) > MAX_IMPORT_BYTES:
-        raise TabularError("Le fichier dépasse 5 Mo : vérifiez que c'est le bon fichier.")
-    table = read_table(data, filename)
-    plan = InventoryPlan()
-    positions, header_errors = _map_columns(table.headers)
-    if header_errors:
-        plan.errors = header_errors
+    columns, rows, opening_errors = open_import(
+        data,
+        filename,
+        COLUMNS,
+        REQUIRED,
+        max_bytes=MAX_IMPORT_BYTES,
+        too_big="Le fichier dépasse 5 Mo : vérifiez que c'est le bon fichier.",
+    )
+    plan = InventoryPlan(errors=opening_errors)
+    if "serial_number" not in columns and "imei" not in columns:
+        plan.errors.append(
+            RowError(1, "", "il faut une colonne « Numéro de série » ou une colonne « IMEI ».")
+        )
+    if plan.errors:
         return plan
-    rows = list(table.rows)
-    if not rows:
-        plan.errors.append(RowError(2, "", "le fichier ne contient aucune ligne de données."))
-        return plan
-
-    def header(name: str) -> str:
-        return table.headers[positions[name]]
-
-    def cell(cells: list[str], name: str) -> str:
-        index = positions.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    cell = columns.cell
 
     today = timezone.localdate()
     by_imei = {d.imei: d for d in Device.objects.exclude(imei="")}
@@ -249,7 +197,7 @@ def plan_inventory_import(data: bytes, filename: str, *, user=None) -> Inventory
         before = len(plan.errors)
 
         def error(name: str, message: str, line=line) -> None:
-            plan.errors.append(RowError(line, header(name) if name in positions else "", message))
+            plan.errors.append(RowError(line, columns.header(name), message))
 
         values: dict = {}
         kind_text = cell(cells, "kind")
@@ -276,7 +224,7 @@ def plan_inventory_import(data: bytes, filename: str, *, user=None) -> Inventory
         serial = cell(cells, "serial_number")
         if not imei and not serial:
             error(
-                "imei" if "imei" in positions else "serial_number",
+                "imei" if "imei" in columns else "serial_number",
                 "il faut un IMEI ou un numéro de série pour reconnaître l'appareil.",
             )
         if imei:

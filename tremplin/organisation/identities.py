@@ -25,7 +25,7 @@ from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q
 from tremplin.core import audit
 from tremplin.core.bulk import chunks, update_rows
 from tremplin.core.enums import AuditAction
-from tremplin.core.tabular import TabularError, normalise_header, read_table
+from tremplin.core.tabular import RowError, open_import, parse_date
 
 from .enums import ContactChannel, IdentityStatus
 from .models import Agent, DigitalIdentity, Employer, OrgUnit
@@ -272,20 +272,6 @@ COLUMNS = {
     ),
 }
 REQUIRED_COLUMNS = ("matricule", "login", "mailbox")
-DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%d-%m-%Y", "%d.%m.%Y")
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int
-    column: str
-    message: str
-
-    def __str__(self):
-        where = f"Ligne {self.line}"
-        if self.column:
-            where += f", colonne « {self.column} »"
-        return f"{where} : {self.message}"
 
 
 @dataclass
@@ -334,52 +320,6 @@ class IdentityImportPlan:
         return any(row.action != "unchanged" for row in self.rows)
 
 
-def parse_date(text: str) -> dt.date | None:
-    text = text.strip()
-    if "T" in text:  # XLSX date-times arrive as ISO text
-        text = text.split("T", 1)[0]
-    text = text.split(" ", 1)[0]  # "01/03/2025 10:00": the day is what matters
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
-def _map_columns(headers: list[str]) -> tuple[dict[str, int], list[RowError]]:
-    positions: dict[str, int] = {}
-    errors = []
-    for index, header in enumerate(headers):
-        key = normalise_header(header)
-        for name, (_label, synonyms) in COLUMNS.items():
-            if key in synonyms:
-                if name in positions:
-                    errors.append(
-                        RowError(
-                            1,
-                            header,
-                            f"colonne en double : « {headers[positions[name]]} » donne déjà "
-                            f"{COLUMNS[name][0].lower()}. Gardez une seule de ces colonnes.",
-                        )
-                    )
-                else:
-                    positions[name] = index
-    for name in REQUIRED_COLUMNS:
-        if name not in positions:
-            label, synonyms = COLUMNS[name]
-            examples = ", ".join(f"« {s.capitalize()} »" for s in sorted(synonyms)[:3])
-            errors.append(
-                RowError(
-                    1,
-                    "",
-                    f"la colonne « {label} » manque dans la ligne d'en-tête "
-                    f"(noms reconnus : {examples}…).",
-                )
-            )
-    return positions, errors
-
-
 def _agents_by_matricule(user, matricules: set[str]) -> dict[str, list[Agent]]:
     found: dict[str, list[Agent]] = {}
     visible = Agent.objects.visible_to(user).select_related("employer", "identity")
@@ -401,28 +341,21 @@ def plan_identity_import(data: bytes, filename: str, *, user) -> IdentityImportP
 
     Raises TabularError for a file that is not a readable table.
     """
-    if len(data) > MAX_IMPORT_BYTES:
-        raise TabularError(
+    columns, rows, opening_errors = open_import(
+        data,
+        filename,
+        COLUMNS,
+        REQUIRED_COLUMNS,
+        max_bytes=MAX_IMPORT_BYTES,
+        too_big=(
             "Le fichier dépasse 2 Mo. Un fichier de comptes créés est bien plus petit : "
             "vérifiez que c'est le bon fichier."
-        )
-    table = read_table(data, filename)
-    plan = IdentityImportPlan()
-    positions, header_errors = _map_columns(table.headers)
-    if header_errors:
-        plan.errors = header_errors
+        ),
+    )
+    plan = IdentityImportPlan(errors=opening_errors)
+    if plan.errors:
         return plan
-    rows = list(table.rows)
-    if not rows:
-        plan.errors.append(RowError(2, "", "le fichier ne contient aucune ligne de données."))
-        return plan
-
-    def header(name: str) -> str:
-        return table.headers[positions[name]]
-
-    def cell(cells: list[str], name: str) -> str:
-        index = positions.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    cell = columns.cell
 
     agents = _agents_by_matricule(user, {cell(c, "matricule") for _line, c in rows})
     employers: dict[str, Employer] = {}
@@ -450,7 +383,7 @@ def plan_identity_import(data: bytes, filename: str, *, user) -> IdentityImportP
         errors_before = len(plan.errors)
 
         def error(name: str, message: str, line=line) -> None:
-            plan.errors.append(RowError(line, header(name) if name else "", message))
+            plan.errors.append(RowError(line, columns.header(name) if name else "", message))
 
         matricule = cell(cells, "matricule")
         agent = None
