@@ -30,6 +30,7 @@ from .enums import (
     Category,
     ContactChannel,
     EmploymentStatus,
+    Gender,
     IdentityStatus,
     SiteKind,
     UnitKind,
@@ -1031,6 +1032,20 @@ Abdoulaye José Manuel Antonio Carlos Tiago Dylan Quentin Adrien Baptiste Cléme
 Sylvain Régis Thibault Jordan Steven Jacques Jean-Pierre Jean-Luc Marie-Claire Anne-Sophie
 """
 )
+# The list gives women's first names, then men's from « Jean » on, then a few compound
+# names: the demo's SIRH gender column. Epicene names stay « autre ou non précisé ».
+_FIRST_MALE = FIRST_NAMES.index("Jean")
+_EPICENE = ("Dominique", "Camille", "Claude")
+_LATE_FEMALE = ("Marie-Claire", "Anne-Sophie")
+GENDER_OF_FIRST_NAME = {
+    name: Gender.OTHER
+    if name in _EPICENE
+    else Gender.FEMALE
+    if i < _FIRST_MALE or name in _LATE_FEMALE
+    else Gender.MALE
+    for i, name in enumerate(FIRST_NAMES)
+}
+
 LAST_NAMES = _names(
     """
 Martin Bernard Thomas Petit Robert Richard Durand Dubois Moreau Laurent Simon Michel
@@ -1092,6 +1107,7 @@ class AgentPlan:
     category: str
     employment_status: str
     work_pattern: str
+    gender: str = ""
     part_time_rate: int = 100
     days_off: str = ""
     arrival_days_ago: int = 0
@@ -1263,7 +1279,8 @@ def build_plan(n_agents: int = FULL_SIZE, seed: int = 1) -> DemoPlan:
             employer=(
                 "metropole" if rng.random() < direction_of[unit.key].metropole_share else "ville"
             ),
-            first_name=rng.choice(FIRST_NAMES),
+            first_name=(first_name := rng.choice(FIRST_NAMES)),
+            gender=GENDER_OF_FIRST_NAME[first_name],
             last_name=rng.choice(LAST_NAMES),
             category=category,
             employment_status=status,
@@ -1572,6 +1589,7 @@ def write_plan(
                         last_name=a.last_name,
                         first_name=a.first_name,
                         category=a.category,
+                        gender=a.gender,
                         employment_status=a.employment_status,
                         job=jobs[a.job],
                         unit=units[a.unit],

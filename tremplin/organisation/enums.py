@@ -31,6 +31,14 @@ class Category(models.TextChoices):
     C = "C", "Catégorie C"
 
 
+class Gender(models.TextChoices):
+    """As the SIRH records it, for the Rapport social unique; blank when not provided."""
+
+    FEMALE = "F", "Femme"
+    MALE = "M", "Homme"
+    OTHER = "X", "Autre ou non précisé"
+
+
 class EmploymentStatus(models.TextChoices):
     TITULAIRE = "titulaire", "Titulaire"
     STAGIAIRE = "stagiaire", "Stagiaire"

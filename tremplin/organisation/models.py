@@ -13,6 +13,7 @@ from .enums import (
     Category,
     ContactChannel,
     EmploymentStatus,
+    Gender,
     IdentityStatus,
     SiteKind,
     UnitKind,
@@ -275,6 +276,13 @@ class Agent(models.Model):
     last_name = models.CharField("nom", max_length=100)
     first_name = models.CharField("prénom", max_length=100)
     category = models.CharField("catégorie", max_length=1, choices=Category.choices, blank=True)
+    gender = models.CharField(
+        "sexe",
+        max_length=1,
+        choices=Gender.choices,
+        blank=True,
+        help_text="Fourni par le SIRH pour le Rapport social unique ; vide s'il ne le fournit pas.",
+    )
     employment_status = models.CharField(
         "statut", max_length=20, choices=EmploymentStatus.choices, blank=True
     )

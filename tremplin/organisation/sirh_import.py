@@ -52,6 +52,7 @@ from .enums import (
     Category,
     ContactChannel,
     EmploymentStatus,
+    Gender,
     IdentityStatus,
     SiteKind,
     UnitKind,
@@ -95,6 +96,7 @@ FIELD_SPECS = (
     FieldSpec("job_code", "Code métier", "code emploi|code poste"),
     FieldSpec("job_family", "Famille de métiers", "famille de metier|famille metier|famille metiers|famille professionnelle"),
     FieldSpec("category", "Catégorie", "cat|categorie statutaire|categorie hierarchique"),
+    FieldSpec("gender", "Sexe", "genre|civilite|sexe de l agent"),
     FieldSpec("employment_status", "Statut", "position statutaire|situation statutaire|type de contrat|nature du contrat"),
     FieldSpec("site", "Site", "lieu de travail|site de travail|site d affectation|affectation geographique"),
     FieldSpec("manager", "Responsable", "matricule responsable|matricule du responsable|responsable hierarchique|encadrant|matricule encadrant|manager|n 1|superieur hierarchique"),
@@ -297,6 +299,22 @@ def parse_category(text: str) -> str:
     return value
 
 
+GENDER_WORDS = {
+    **dict.fromkeys(("f", "femme", "feminin", "mme", "madame", "mlle", "mademoiselle"), "F"),
+    **dict.fromkeys(("m", "h", "homme", "masculin", "monsieur", "mr"), "M"),
+    **dict.fromkeys(("x", "autre", "non precise", "non binaire", "inconnu", "nc"), "X"),
+}
+
+
+def parse_gender(text: str) -> str:
+    value = GENDER_WORDS.get(normalise_header(text))
+    if value is None:
+        raise CellError(
+            f"« {_short(text)} » n'est pas un sexe reconnu (F ou Femme, M ou Homme, X ou Autre)."
+        )
+    return Gender(value).value
+
+
 STATUS_WORDS = (
     (("emploi aide", "contrat aide", "pec", "cae", "cui", "parcours emploi"), "emploi_aide"),
     (("non titulaire", "contractuel", "cdd", "cdi", "contrat"), "contractuel"),
@@ -461,6 +479,7 @@ PARSERS: dict[str, Callable[[str], object]] = {
     "job_code": _text(50, "Le code métier"),
     "job_family": _text(120, "La famille de métiers"),
     "category": parse_category,
+    "gender": parse_gender,
     "employment_status": parse_status,
     "site": _text(200, "Le site"),
     "manager": parse_matricule,
@@ -515,6 +534,7 @@ ATTRS = (
     "last_name",
     "first_name",
     "category",
+    "gender",
     "employment_status",
     "job_id",
     "unit_id",
@@ -1195,6 +1215,7 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
     # What a new agent gets for a column absent from the file, and any agent for an empty cell.
     defaults = {
         "category": "",
+        "gender": "",
         "employment_status": "",
         "job_id": None,
         "unit_id": None,
@@ -1214,6 +1235,7 @@ def _plan_rows(b: _Builder, rows: list, keys: list) -> None:
         (attr, fi[attr])
         for attr in (
             "category",
+            "gender",
             "employment_status",
             "work_pattern",
             "part_time_rate",
