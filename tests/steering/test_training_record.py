@@ -121,3 +121,14 @@ def test_my_pathway_links_to_the_record(client, world):
     client.force_login(world.users[Role.AGENT])
     page = client.get(reverse("training:my_pathway")).content.decode()
     assert reverse("steering:my_training_record") in page
+
+
+@pytest.mark.django_db
+def test_agent_page_links_to_the_record_for_hr_only(client, world):
+    agent = world.agents[("Équipe A1a", "metropole")]
+    link = reverse("steering:training_record", args=[agent.pk])
+    client.force_login(world.users[Role.HR])
+    assert link in client.get(reverse("organisation:agent_detail", args=[agent.pk])).text
+    client.force_login(world.users[Role.MANAGER])
+    page = client.get(reverse("organisation:agent_detail", args=[agent.pk]))
+    assert page.status_code == 200 and link not in page.text

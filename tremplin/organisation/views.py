@@ -122,6 +122,7 @@ def agent_detail(request, pk):
             "can_issue_code": perms.can_issue_login_code(request.user, agent),
             "can_see_devices": perms.can_manage_equipment(request.user)
             or perms.can_view_team_equipment(request.user),
+            "can_download_record": perms.can_view_training_record(request.user, agent),
             **_training_record(request.user, agent),
             "crumbs": crumbs,
         },
