@@ -77,7 +77,10 @@ def test_an_import_opens_with_its_columns_and_rows():
 @pytest.mark.parametrize(
     "data, message",
     [
-        ("Date;Autre\r\n01/01/2025;x\r\n", "la colonne « Matricule » manque dans la ligne d'en-tête"),
+        (
+            "Date;Autre\r\n01/01/2025;x\r\n",
+            "la colonne « Matricule » manque dans la ligne d'en-tête",
+        ),
         (
             "Matricule;N° matricule\r\nA;B\r\n",
             "« Matricule » et « N° matricule » donnent toutes deux",

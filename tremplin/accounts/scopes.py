@@ -66,6 +66,19 @@ def unit_scope_q(user, field: str = "path") -> Q:
     return q
 
 
+def is_unlimited(user, roles=AGENT_COUNT_ROLES) -> bool:
+    """The user counts the whole collectivité through one of these roles: an assignment
+    without employer or unit (or a role that is never scoped)."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.is_superuser or user.has_role(*UNSCOPED_ROLES):
+        return True
+    return any(
+        not employer_id and not unit_path
+        for _role, employer_id, unit_path in _assignments(user, roles)
+    )
+
+
 def employer_ids(user, roles) -> set[int] | None:
     """Employers a user's roles are limited to; None means all employers."""
     if user.is_superuser or user.has_role(*UNSCOPED_ROLES):

@@ -21,6 +21,7 @@ MENU = [
     ("Accompagnements", "coaching:list", perms.can_log_coaching),
     ("Matériel", "equipment:home", perms.can_open_equipment),
     ("Mobilité", "mobility:home", perms.can_open_mobility),
+    ("Pilotage", "steering:dashboard", perms.can_view_steering),
     ("Imports", "organisation:import_agents", perms.can_import_agents),
     ("Kiosque", "accounts:kiosk_open", perms.can_open_kiosk),
     ("Journal d'audit", "core:audit", perms.can_view_audit),

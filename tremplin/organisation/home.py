@@ -12,6 +12,17 @@ from .models import Agent
 
 def home_cards(user) -> list[dict]:
     cards = []
+    if perms.can_view_steering(user):
+        cards.append(
+            {
+                "title": "Où en est le plan ?",
+                "figure": None,
+                "text": "Le tableau de bord : identités, diagnostics, parcours, formations, "
+                "Fresque du Climat, par direction et mois par mois.",
+                "url": reverse("steering:dashboard"),
+                "link": "Voir le tableau de bord",
+            }
+        )
     if perms.can_view_org_tree(user):
         counts = (
             Agent.objects.present()

@@ -21,7 +21,11 @@ from .forms_reports import ReportFilterForm
 
 
 def _crumbs(*items):
-    return [("Rapports", reverse("steering:reports")), *items]
+    return [
+        ("Pilotage", reverse("steering:dashboard")),
+        ("Rapports", reverse("steering:reports")),
+        *items,
+    ]
 
 
 def _filters(request) -> ReportFilterForm:
@@ -53,7 +57,7 @@ def reports_home(request):
             "form": form,
             "query": form.query(),
             "year": form.year,
-            "crumbs": [("Rapports", None)],
+            "crumbs": [("Pilotage", reverse("steering:dashboard")), ("Rapports", None)],
         },
     )
 

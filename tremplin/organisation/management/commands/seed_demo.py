@@ -32,6 +32,7 @@ from tremplin.organisation.models import (
     Site,
 )
 from tremplin.planning import demo as planning_demo
+from tremplin.steering import demo as steering_demo
 from tremplin.training import demo as training_demo
 
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -131,6 +132,8 @@ class Command(BaseCommand):
             summary["equipment"] = equipment_demo.seed(seed=seed, today=timezone.localdate())
             self.say("Mobilité : postes ouverts, souhaits, dossiers de reclassement…")
             summary["mobility"] = mobility_demo.seed(seed=seed, today=timezone.localdate())
+            self.say("Pilotage : indicateurs des douze derniers mois…")
+            summary["steering"] = steering_demo.seed(seed=seed, today=timezone.localdate())
             audit.record(
                 AuditAction.IMPORT,
                 target_type="organisation.agent",
@@ -215,6 +218,7 @@ class Command(BaseCommand):
         needed and the slow path is taken.
         """
         removed = {"agents": Agent.objects.count(), "unités": OrgUnit.objects.count()}
+        steering_demo.wipe()
         equipment_demo.wipe()  # first: devices and allocations protect agents and sites
         mobility_demo.wipe()  # redeployment files and moves protect their agent
         planning_demo.wipe()  # first: coaching entries protect their advisor's account

@@ -1,0 +1,118 @@
+"""The direction's dashboard on a generated collectivité: p50/p95 of the page and its
+query count.
+
+    .venv/bin/python bench/dashboard.py [--agents 6000] [--requests 30] [--keep-db]
+
+Builds a throw-away database (a SQLite file in /tmp, or the PostgreSQL database named by
+DATABASE_URL, created and dropped by the bench), fills it with `manage.py seed_demo
+--agents N` (the apps' own bulk seeders: units, identities, evidence and profiles,
+diagnostics and Pix, pathways, sessions and attendance, coaching, goals), times the
+steering demo (12 month-end snapshots), then requests /pilotage/ --requests times with the
+Django test client, signed in as the demo's direction user (whole collectivité).
+Targets (issue 10): 6,000 agents on SQLite under 300 ms; 100,000 agents and 1,000,000
+evidence rows on PostgreSQL under 1 s. The last line is machine-readable.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+import urllib.parse
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--agents", type=int, default=6000)
+    parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--keep-db", action="store_true")
+    args = parser.parse_args()
+
+    url = os.environ.get("DATABASE_URL")
+    postgres_name = None
+    if url and url.startswith("postgres"):
+        postgres_name = urllib.parse.unquote(urllib.parse.urlsplit(url).path.lstrip("/"))
+        if postgres_name in {"tremplin", "tremplin_dev", "postgres", "template0", "template1"}:
+            raise SystemExit(f"Base « {postgres_name} » refusée : donnez une base jetable.")
+        import psycopg
+
+        maintenance = urllib.parse.urlunsplit(urllib.parse.urlsplit(url)._replace(path="/postgres"))
+        with psycopg.connect(maintenance, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{postgres_name}"')
+            conn.execute(f'CREATE DATABASE "{postgres_name}"')
+    else:
+        path = Path(tempfile.gettempdir()) / f"bench_dashboard_{os.getpid()}.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{path}"
+    os.environ.setdefault("DJANGO_SECRET_KEY", "bench")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.db import connection, reset_queries
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+    from django.utils import timezone
+
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.ALLOWED_HOSTS = ["*"]
+    setup_test_environment()
+    try:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        call_command("seed_demo", agents=args.agents, verbosity=0)
+        print(
+            f"seed_demo --agents {args.agents}: {time.perf_counter() - t0:.0f} s (steering included)"
+        )
+
+        from tremplin.accounts.models import User
+        from tremplin.competences.models import Evidence
+        from tremplin.steering import demo
+
+        t0 = time.perf_counter()
+        demo.seed(today=timezone.localdate())
+        print(f"steering demo (13 snapshot dates): {time.perf_counter() - t0:.1f} s")
+
+        evidence = Evidence.objects.count()
+        client = Client()
+        client.force_login(User.objects.get(username="direction"))
+        timings = []
+        settings.DEBUG = True
+        for i in range(args.requests + 1):
+            reset_queries()
+            t0 = time.perf_counter()
+            response = client.get("/pilotage/")
+            elapsed = (time.perf_counter() - t0) * 1000
+            assert response.status_code == 200, response.status_code
+            if i:  # the first request warms caches and imports
+                timings.append(elapsed)
+            queries = len(connection.queries)
+        timings.sort()
+        p95 = timings[max(0, round(0.95 * len(timings)) - 1)]
+        print(f"requests: {len(timings)}, queries per page: {queries}")
+        print(f"p50_ms={statistics.median(timings):.0f} p95_ms={p95:.0f} max_ms={timings[-1]:.0f}")
+        print(f"agents={args.agents} evidence={evidence} p95_ms={p95:.0f}")
+    finally:
+        if not args.keep_db:
+            connection.close()
+            if postgres_name:
+                import psycopg
+
+                with psycopg.connect(maintenance, autocommit=True) as conn:
+                    conn.execute(f'DROP DATABASE IF EXISTS "{postgres_name}"')
+            else:
+                Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+
+
+if __name__ == "__main__":
+    main()
