@@ -1,7 +1,8 @@
 """The direction's dashboard on a generated collectivité: p50/p95 of the page and its
 query count.
 
-    .venv/bin/python bench/dashboard.py [--agents 6000] [--requests 30] [--keep-db]
+    .venv/bin/python bench/dashboard.py [--agents 6000] [--requests 30] [--evidence E]
+                                        [--keep-db]
 
 Builds a throw-away database (a SQLite file in /tmp, or the PostgreSQL database named by
 DATABASE_URL, created and dropped by the bench), fills it with `manage.py seed_demo
@@ -9,6 +10,9 @@ DATABASE_URL, created and dropped by the bench), fills it with `manage.py seed_d
 diagnostics and Pix, pathways, sessions and attendance, coaching, goals), times the
 steering demo (12 month-end snapshots), then requests /pilotage/ --requests times with the
 Django test client, signed in as the demo's direction user (whole collectivité).
+`--evidence E` tops the observations up to E rows with older copies of the demo's own
+(the same agents and competences, dated one to three years earlier, as a long history
+of diagnostics and Pix imports would leave): profiles do not change, the table grows.
 Targets (issue 10): 6,000 agents on SQLite under 300 ms; 100,000 agents and 1,000,000
 evidence rows on PostgreSQL under 1 s. The last line is machine-readable.
 """
@@ -30,6 +34,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--agents", type=int, default=6000)
     parser.add_argument("--requests", type=int, default=30)
+    parser.add_argument("--evidence", type=int, default=0)
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
 
@@ -84,6 +89,10 @@ def main():
         print(f"steering demo (13 snapshot dates): {time.perf_counter() - t0:.1f} s")
 
         evidence = Evidence.objects.count()
+        if args.evidence > evidence:
+            t0 = time.perf_counter()
+            evidence += _older_evidence(Evidence, args.evidence - evidence)
+            print(f"older observations added: {time.perf_counter() - t0:.0f} s")
         client = Client()
         client.force_login(User.objects.get(username="direction"))
         timings = []
@@ -112,6 +121,33 @@ def main():
                     conn.execute(f'DROP DATABASE IF EXISTS "{postgres_name}"')
             else:
                 Path(os.environ["DATABASE_URL"].removeprefix("sqlite:///")).unlink(missing_ok=True)
+
+
+def _older_evidence(model, wanted: int) -> int:
+    """Inserts `wanted` copies of existing observations, each dated 1 to 3 years before
+    its original; returns how many."""
+    import datetime as dt
+    import itertools
+
+    from tremplin.core.bulk import insert_rows
+
+    fields = [
+        "agent", "competence", "source", "level", "sd", "observed_on", "recorded_at",
+        "origin_id", "origin_label", "note",
+    ]  # fmt: skip
+    originals = list(
+        model.objects.values_list(
+            "agent_id", "competence_id", "source", "level", "sd", "observed_on", "recorded_at"
+        )
+    )
+    rows = []
+    for n, row in zip(range(wanted), itertools.cycle(originals), strict=False):
+        years_back = 1 + n // len(originals) % 3
+        *head, observed_on, recorded_at = row
+        shift = dt.timedelta(days=365 * years_back)
+        rows.append((*head, observed_on - shift, recorded_at - shift, "", "historique", ""))
+    insert_rows(model, fields, rows)
+    return len(rows)
 
 
 if __name__ == "__main__":
