@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce, Floor
 from django.utils import timezone
 
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q, is_unlimited
-from tremplin.competences.gaps import below_requirements
+from tremplin.competences.gaps import below_requirement_agents, measured_on_requirement_agents
 from tremplin.competences.models import Competence, ProfileEntry, band_of
 from tremplin.competences.views import MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
 from tremplin.diagnostic.models import Participation, PixParticipation
@@ -199,9 +199,7 @@ def _agent_counts(scope: Scope, period: Period, today: dt.date):
     # Uncorrelated `pk IN (…)`: read once, not probed per agent (see goals.reached_q).
     finished = Participation.objects.filter(finished_at__lt=hi)
     shared = PixParticipation.objects.filter(shared=True, shared_on__lte=period.end)
-    assessed = ProfileEntry.objects.filter(
-        agent=OuterRef("pk"), competence__requirements__job=OuterRef("job")
-    )
+
     return (
         Agent.objects.filter(scope.agent_q())
         .filter(present_q(period.end))
@@ -218,8 +216,8 @@ def _agent_counts(scope: Scope, period: Period, today: dt.date):
                 filter=Q(pk__in=shared.filter(shared_on__gte=period.start).values("agent_id")),
             ),
             pix_ever=Count("pk", filter=Q(pk__in=shared.values("agent_id"))),
-            assessed=Count("pk", filter=Q(Exists(assessed))),
-            below=Count("pk", filter=Q(Exists(below_requirements()))),
+            assessed=Count("pk", filter=Q(pk__in=measured_on_requirement_agents())),
+            below=Count("pk", filter=Q(pk__in=below_requirement_agents())),
         )
         .order_by()
     )
@@ -375,17 +373,17 @@ def pathway_states(scope: Scope, as_of: dt.date) -> dict[str, int]:
     """Pathways of present agents by state, from their steps (cancelled steps aside):
     done when every step is done; in progress when one is started or done; otherwise
     proposed while one step awaits validation, validated when all are. One query."""
-    steps = PathwayStep.objects.filter(pathway=OuterRef("pk"))
-    has_live = Q(Exists(steps.exclude(status=StepStatus.CANCELLED)))
-    started = Q(Exists(steps.filter(status__in=[StepStatus.IN_PROGRESS, StepStatus.DONE])))
-    unfinished = Q(
-        Exists(
-            steps.filter(
-                status__in=[StepStatus.PROPOSED, StepStatus.VALIDATED, StepStatus.IN_PROGRESS]
-            )
-        )
+
+    # Uncorrelated `pk IN (…)`: each read once, not probed per pathway.
+    def having(*statuses) -> Q:
+        return Q(pk__in=PathwayStep.objects.filter(status__in=statuses).values("pathway_id"))
+
+    has_live = having(
+        StepStatus.PROPOSED, StepStatus.VALIDATED, StepStatus.IN_PROGRESS, StepStatus.DONE
     )
-    proposed = Q(Exists(steps.filter(status=StepStatus.PROPOSED)))
+    started = having(StepStatus.IN_PROGRESS, StepStatus.DONE)
+    unfinished = having(StepStatus.PROPOSED, StepStatus.VALIDATED, StepStatus.IN_PROGRESS)
+    proposed = having(StepStatus.PROPOSED)
     return Pathway.objects.filter(scope.agent_q("agent__"), present_q(as_of, "agent__")).aggregate(
         proposed=Count("pk", filter=proposed & ~started),
         validated=Count("pk", filter=has_live & ~proposed & ~started),
