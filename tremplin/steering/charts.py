@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import ClassVar
 
 MONTH_ABBR = [
     "janv.",
@@ -75,6 +76,7 @@ class BarChart:
     bar_height: int
     ticks: list[tuple[float, str]]  # (x, label) of the vertical grid lines
     summary: str  # every bar in words, for the <desc>
+    body: ClassVar[str] = "steering/_hbars.html"
 
     @property
     def axis_y(self) -> int:
@@ -158,13 +160,9 @@ class StackedChart:
     plot_width: int
     bar_height: int
     rows: list[StackedRow]
-    legend: list[tuple[str, str, float]]  # (label, colour, x)
-    legend_y: float
+    legend: list[tuple[str, str]]  # (label, colour), drawn in HTML under the chart
     summary: str
-
-    @property
-    def legend_text_y(self) -> float:
-        return self.legend_y + 11
+    body: ClassVar[str] = "steering/_stacked.html"
 
 
 def stacked(rows: list[tuple[str, list[tuple[str, int]]]]) -> StackedChart:
@@ -193,19 +191,15 @@ def stacked(rows: list[tuple[str, list[tuple[str, int]]]]) -> StackedChart:
             x += width
         out.append(StackedRow(label, total, i * ROW_HEIGHT + 6, parts))
     names = [name for name, _count in rows[0][1]] if rows else []
-    legend = [
-        (name, BAND_COLOURS[k % len(BAND_COLOURS)], 10 + k * 125) for k, name in enumerate(names)
-    ]
-    height = len(rows) * ROW_HEIGHT + 12
+    legend = [(name, BAND_COLOURS[k % len(BAND_COLOURS)]) for k, name in enumerate(names)]
     return StackedChart(
         width=LABEL_WIDTH + PLOT_WIDTH + 20,
-        height=height + 50,
+        height=len(rows) * ROW_HEIGHT + 26,
         label_width=LABEL_WIDTH,
         plot_width=PLOT_WIDTH,
         bar_height=BAR_HEIGHT,
         rows=out,
         legend=legend,
-        legend_y=height + 14,
         summary=" ".join(
             f"{row.label} : " + ", ".join(f"{s.percent} % {s.label}" for s in row.segments) + "."
             for row in out
@@ -250,6 +244,7 @@ class LineChart:
     y_ticks: list[tuple[float, str]]
     suffix: str
     summary: str
+    body: ClassVar[str] = "steering/_lines.html"
 
     @property
     def bottom(self) -> int:
