@@ -105,3 +105,28 @@ def test_chart_coordinates_are_svg_numbers_in_french(world, data, client):
     svg = "".join(re.findall(r"<svg.*?</svg>", page, flags=re.S))
     assert not re.search(r'\b(?:x|y|x1|x2|y1|y2|width|height|points|d|viewBox)="[^"]*\d,\d', svg)
     assert re.search(r'x="\d+(\.\d+)?"', svg)
+
+
+def test_a_tables_download_computes_that_table_only(
+    world, data, client, django_assert_max_num_queries
+):
+    client.force_login(world.users[Role.ADMIN])
+    client.get("/pilotage/tableaux/parcours.csv", PERIOD)  # warm caches
+    # Session, user, roles, scope, the pathway states, the audit entry: not the whole board.
+    with django_assert_max_num_queries(10):
+        response = client.get("/pilotage/tableaux/parcours.csv", PERIOD)
+    assert b"Propos" in b"".join(response.streaming_content)
+
+
+def test_goals_xlsx_keeps_numbers_and_dates(world, data, client):
+    import datetime as dt
+
+    client.force_login(world.users[Role.ADMIN])
+    response = client.get("/pilotage/tableaux/objectifs.xlsx", PERIOD)
+    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    header = [c.value for c in sheet[1]]
+    row = [c.value for c in sheet[2]]
+    assert isinstance(row[header.index("Rythme (agents par mois)")], int | float)
+    assert isinstance(row[header.index("Échéance")], dt.datetime)
+    text = b"".join(client.get("/pilotage/tableaux/objectifs.csv", PERIOD).streaming_content)
+    assert row[header.index("Échéance")].strftime("%d/%m/%Y").encode() in text

@@ -4,7 +4,7 @@ period), each table downloadable as CSV and XLSX with the same figures as the pa
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from functools import cached_property
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -25,22 +25,70 @@ from .indicators import PATHWAY_STATES, Period, Scope
 HIDDEN = "moins de 5"
 
 
-@dataclass
 class Board:
-    scope: Scope
-    period: Period
-    today: dt.date
-    small_cell: int
-    units: indicators.UnitTable
-    levels: list
-    pathways: dict
-    training: indicators.Training
-    coaching: indicators.Coaching
-    goals: list
-    trend_target: tuple | None
-    trends: dict
-    equipment: dict | None
-    mobility: dict | None
+    """The dashboard's figures for a scope and a period, each computed when first read:
+    the page reads them all, a table's download only its own."""
+
+    def __init__(self, user, scope: Scope, period: Period, today: dt.date):
+        self.scope, self.period, self.today = scope, period, today
+        # Figure-only roles (the direction) get the competence map's small-cell rule.
+        self.small_cell = 0 if perms.can_list_agents(user) else indicators.SMALL_CELL
+
+    @cached_property
+    def units(self) -> indicators.UnitTable:
+        return indicators.unit_table(
+            self.scope, self.period, self.today, small_cell=self.small_cell
+        )
+
+    @cached_property
+    def levels(self) -> list:
+        return indicators.level_distribution(
+            self.scope, self.period.end, small_cell=self.small_cell
+        )
+
+    @cached_property
+    def pathways(self) -> dict:
+        return indicators.pathway_states(self.scope, self.period.end)
+
+    @cached_property
+    def training(self) -> indicators.Training:
+        return indicators.training(self.scope, self.period)
+
+    @cached_property
+    def coaching(self) -> indicators.Coaching:
+        return indicators.coaching(self.scope, self.period)
+
+    @cached_property
+    def goals(self) -> list:
+        return indicators.goal_progress(self.scope, self.today)
+
+    @cached_property
+    def trend_target(self) -> tuple | None:
+        return snapshots.trend_target(self.scope)
+
+    @cached_property
+    def trends(self) -> dict:
+        if not self.trend_target:
+            return {}
+        keys = [k for k, _ in snapshots.SHARES] + [k for k, _ in snapshots.MONTHLY]
+        keys += list(self.goal_keys)
+        return snapshots.trend(self.trend_target, keys)
+
+    # Devices and moves are counted for the whole collectivité only: they are not scoped
+    # by unit, and a count in a small unit could point at someone.
+    @cached_property
+    def equipment(self) -> dict | None:
+        from tremplin.equipment.footprint import indicators as equipment_indicators
+
+        return equipment_indicators(None, self.today) if self.scope.is_everything else None
+
+    @cached_property
+    def mobility(self) -> dict | None:
+        from tremplin.mobility.figures import dashboard_figures
+
+        if not self.scope.is_everything:
+            return None
+        return dashboard_figures(today=self.today, since=self.period.start)
 
     @property
     def headline(self) -> indicators.UnitFigures:
@@ -53,41 +101,6 @@ class Board:
     @property
     def goal_keys(self) -> dict[str, str]:
         return {f"goal:{p.goal.pk}": p.goal.name for p in self.goals}
-
-
-def build(user, scope: Scope, period: Period, today: dt.date) -> Board:
-    # Figure-only roles (the direction) get the competence map's small-cell rule.
-    small_cell = 0 if perms.can_list_agents(user) else indicators.SMALL_CELL
-    target = snapshots.trend_target(scope)
-    goals = indicators.goal_progress(scope, today)
-    keys = [k for k, _ in snapshots.SHARES] + [k for k, _ in snapshots.MONTHLY]
-    keys += [f"goal:{p.goal.pk}" for p in goals]
-    everything = scope.is_everything
-    equipment = mobility = None
-    if everything:
-        from tremplin.equipment.footprint import indicators as equipment_indicators
-        from tremplin.mobility.figures import dashboard_figures
-
-        # Devices and moves are counted for the whole collectivité only: they are not
-        # scoped by unit, and a count in a small unit could point at someone.
-        equipment = equipment_indicators(None, today)
-        mobility = dashboard_figures(today=today, since=period.start)
-    return Board(
-        scope=scope,
-        period=period,
-        today=today,
-        small_cell=small_cell,
-        units=indicators.unit_table(scope, period, today, small_cell=small_cell),
-        levels=indicators.level_distribution(scope, period.end, small_cell=small_cell),
-        pathways=indicators.pathway_states(scope, period.end),
-        training=indicators.training(scope, period),
-        coaching=indicators.coaching(scope, period),
-        goals=goals,
-        trend_target=target,
-        trends=snapshots.trend(target, keys) if target else {},
-        equipment=equipment,
-        mobility=mobility,
-    )
 
 
 # --- Tables: the page and the downloads read the same rows ----------------------------------
@@ -108,12 +121,19 @@ def _table_units(board: Board) -> list[indicators.UnitFigures]:
 def _display(value) -> str:
     if isinstance(value, int | float) and not isinstance(value, bool):
         return charts.fmt(value)
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
     return value
 
 
 def _csv_cell(value):
-    """French Excel reads 12,5 as a number, 12.5 as text."""
-    return str(value).replace(".", ",") if isinstance(value, float) else value
+    """French Excel reads 12,5 as a number and 01/03/2032 as a date; the XLSX keeps the
+    values themselves."""
+    if isinstance(value, float):
+        return str(value).replace(".", ",")
+    if isinstance(value, dt.date):
+        return f"{value:%d/%m/%Y}"
+    return value
 
 
 def _unit_rows(board: Board):
@@ -151,10 +171,10 @@ def _goal_rows(board: Board):
             p.population,
             p.reached,
             "" if p.share is None else p.share,
-            p.pace_label,
+            round(p.pace, 1),
             p.projected,
             "" if p.projected_share is None else p.projected_share,
-            p.deadline.strftime("%d/%m/%Y"),
+            p.deadline,
             p.status_label,
         ]
 
@@ -189,7 +209,7 @@ def _trend_rows(board: Board):
     labels = dict(snapshots.SHARES) | dict(snapshots.MONTHLY) | board.goal_keys
     for key, points in board.trends.items():
         for day, value in points:
-            yield [day.strftime("%d/%m/%Y"), labels.get(key, key), value]
+            yield [day, labels.get(key, key), value]
 
 
 TABLES = {
@@ -278,7 +298,7 @@ def _charts(board: Board) -> dict:
     shares = [
         (label, board.trends[key]) for key, label in snapshots.SHARES if board.trends.get(key)
     ]
-    fresque = [p for p in board.goals if indicators.is_fresque(p)]
+    fresque = [p for p in board.goals if indicators.is_fresque_goal(p.goal)]
     for p in fresque[:1]:
         points = board.trends.get(f"goal:{p.goal.pk}")
         if points:
@@ -311,7 +331,7 @@ def dashboard(request):
     context = {"form": form, "crumbs": [("Pilotage", None)], "board": None}
     if found is not None:
         scope, period = found
-        board = build(user, scope, period, today)
+        board = Board(user, scope, period, today)
         query = {k: v for k, v in request.GET.items() if k in form.fields and v}
         crumbs = [("Pilotage", reverse("steering:dashboard") if scope.unit else None)]
         if scope.unit is not None:
@@ -357,7 +377,7 @@ def export(request, table: str, file_format: str):
     if found is None:
         return redirect(_url(request.GET.dict()))
     scope, period = found
-    board = build(user, scope, period, today)
+    board = Board(user, scope, period, today)
     title, headers, rows = TABLES[table]
     # Figures only, but a download leaves the application: it is logged like the others.
     audit.record(
