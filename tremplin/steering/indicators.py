@@ -39,8 +39,7 @@ from tremplin.organisation.unit_figures import share_percent
 from tremplin.planning.enums import Attendance, Autonomy, RegistrationStatus, SessionStatus
 from tremplin.planning.models import CoachingEntry, Registration, Session
 from tremplin.training import goals as training_goals
-from tremplin.training.demo_goals import FRESQUE_CODE, RESPONSIBLE_CODE
-from tremplin.training.enums import StepStatus
+from tremplin.training.enums import StepStatus, TrainerKind
 from tremplin.training.models import CoverageGoal, Pathway, PathwayStep
 
 SMALL_CELL = MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
@@ -223,7 +222,7 @@ def _agent_counts(scope: Scope, period: Period, today: dt.date):
     )
 
 
-def _held_registrations(scope: Scope, period: Period):
+def held_registrations(scope: Scope, period: Period):
     lo, hi = period.bounds
     return Registration.objects.filter(
         scope.agent_q("agent__"),
@@ -240,7 +239,7 @@ def direct_counts(scope: Scope, period: Period, today: dt.date) -> dict:
     for row in _agent_counts(scope, period, today):
         direct[row.pop("unit_id")].update(row)
     trained = (
-        _held_registrations(scope, period)
+        held_registrations(scope, period)
         .filter(attendance=Attendance.PRESENT)
         .values("agent__unit_id")
         .annotate(trained_minutes=Sum("session__module__duration_minutes"))
@@ -422,7 +421,7 @@ class Training:
         return share_percent(self.seats_taken, self.capacity)
 
 
-def _coached(scope: Scope, period: Period):
+def coached(scope: Scope, period: Period):
     """Rows (entry, agent) of the coaching entries of the period with the scope's agents."""
     return CoachingEntry.agents.through.objects.filter(
         scope.agent_q("agent__"), coachingentry__happened_on__range=(period.start, period.end)
@@ -455,7 +454,7 @@ def session_seats(session_ids) -> dict[int, tuple[int, int]]:
 
 def training(scope: Scope, period: Period) -> Training:
     """Four queries: attendances, the held sessions' seats, coaching time."""
-    registrations = _held_registrations(scope, period)
+    registrations = held_registrations(scope, period)
     counts = registrations.aggregate(
         present=Count("pk", filter=Q(attendance=Attendance.PRESENT)),
         minutes=Coalesce(
@@ -470,7 +469,7 @@ def training(scope: Scope, period: Period) -> Training:
         capacity=Coalesce(Sum("capacity"), 0),
         taken=Coalesce(Sum("present_here"), 0),
     )
-    coaching_minutes = _coached(scope, period).aggregate(
+    coaching_minutes = coached(scope, period).aggregate(
         m=Coalesce(Sum("coachingentry__duration_minutes"), 0)
     )["m"]
     return Training(
@@ -507,7 +506,7 @@ class Coaching:
 def coaching(scope: Scope, period: Period) -> Coaching:
     """Coaching entries of the period with at least one of the scope's agents: 2 queries."""
     entries = CoachingEntry.objects.filter(
-        Exists(_coached(scope, period).filter(coachingentry=OuterRef("pk")))
+        Exists(coached(scope, period).filter(coachingentry=OuterRef("pk")))
     )
     totals = entries.aggregate(
         entries=Count("pk"),
@@ -538,8 +537,8 @@ def visible_goals(user) -> list[CoverageGoal]:
     return sorted(
         goals,
         key=lambda g: (
-            0 if g.module and g.module.code == FRESQUE_CODE else 1,
-            0 if g.module and g.module.code == RESPONSIBLE_CODE else 1,
+            0 if is_fresque_goal(g) else 1,
+            0 if g.module and "numérique responsable" in g.module.title.casefold() else 1,
             g.deadline,
             g.name,
         ),
@@ -585,6 +584,7 @@ def goal_progress(scope: Scope, as_of: dt.date) -> list[training_goals.Progress]
     ]
 
 
-def is_fresque(progress) -> bool:
-    module = progress.goal.module
-    return module is not None and module.code == FRESQUE_CODE
+def is_fresque_goal(goal: CoverageGoal) -> bool:
+    """A goal on a module run by Fresque du Climat facilitators: what the catalogue says,
+    not a module code a collectivité may have chosen otherwise."""
+    return goal.module is not None and goal.module.trainer_kind == TrainerKind.FRESQUE

@@ -117,7 +117,7 @@ def _units_figures(units: list[OrgUnit], kept: set[int], month: Period, as_of: d
     test compares them), without a dozen queries per unit and per date."""
     up = _kept_ancestors(units, kept)
     registrations = (
-        indicators._held_registrations(Scope(None), month)
+        indicators.held_registrations(Scope(None), month)
         .values("agent__unit_id", "session_id")
         .annotate(
             present=Count("pk", filter=Q(attendance=Attendance.PRESENT)),
@@ -139,7 +139,7 @@ def _units_figures(units: list[OrgUnit], kept: set[int], month: Period, as_of: d
     seats = indicators.session_seats({s for f in flows.values() for s in f["sessions"]})
     coaching = defaultdict(int)
     for row in (
-        indicators._coached(Scope(None), month)
+        indicators.coached(Scope(None), month)
         .values("agent__unit_id")
         .annotate(m=Sum("coachingentry__duration_minutes"))
         .order_by()
