@@ -80,6 +80,16 @@ class Collectivite(models.Model):
         return cls.objects.order_by("pk").first()
 
 
+class EmployerQuerySet(models.QuerySet):
+    def visible_to(self, user, roles):
+        """Employers whose agents the user counts through these roles (all of them for an
+        assignment without employer)."""
+        from tremplin.accounts.scopes import employer_ids
+
+        allowed = employer_ids(user, roles)
+        return self if allowed is None else self.filter(pk__in=allowed)
+
+
 @audited()
 class Employer(models.Model):
     """A legal employer (a city, a metropolis…) whose agents the instance serves."""
@@ -92,6 +102,8 @@ class Employer(models.Model):
     )
     code = models.SlugField("code", max_length=30, unique=True)
     name = models.CharField("nom", max_length=200)
+
+    objects = EmployerQuerySet.as_manager()
 
     class Meta:
         verbose_name = "employeur"

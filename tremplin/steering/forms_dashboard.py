@@ -2,7 +2,8 @@ import datetime as dt
 
 from django import forms
 
-from tremplin.accounts.scopes import AGENT_COUNT_ROLES, employer_ids
+from tremplin.accounts.scopes import AGENT_COUNT_ROLES
+from tremplin.competences.forms import ScopedUnitMixin
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.organisation.models import Employer, OrgUnit
 
@@ -11,7 +12,7 @@ from .indicators import Period, default_period
 MAX_PERIOD_DAYS = 5 * 366
 
 
-class DashboardFilterForm(AccessibleFormMixin, forms.Form):
+class DashboardFilterForm(ScopedUnitMixin, AccessibleFormMixin, forms.Form):
     """Employer, unit and period of the dashboard; a unit outside the user's scope is not
     a choice, so typing its id in the address gives an error, never its figures."""
 
@@ -38,20 +39,13 @@ class DashboardFilterForm(AccessibleFormMixin, forms.Form):
     def __init__(self, data=None, *, user, today: dt.date):
         self.today = today
         self.default = default_period(today)
-        super().__init__(data)
+        super().__init__(data, user=user)
         self.fields[
             "start"
         ].help_text = (
             f"Par défaut : les douze derniers mois, depuis le {self.default.start:%d/%m/%Y}."
         )
-        units = OrgUnit.objects.visible_to(user)
-        self.fields["unit"].queryset = units
-        self.fields["unit"].label_from_instance = lambda u: f"{'— ' * u.depth}{u.name}"
-        allowed = employer_ids(user, AGENT_COUNT_ROLES)
-        employers = Employer.objects.all()
-        if allowed is not None:
-            employers = employers.filter(pk__in=allowed)
-        self.fields["employer"].queryset = employers
+        self.fields["employer"].queryset = Employer.objects.visible_to(user, AGENT_COUNT_ROLES)
 
     def clean(self):
         data = super().clean()

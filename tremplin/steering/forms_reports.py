@@ -2,7 +2,6 @@ from django import forms
 from django.utils import timezone
 
 from tremplin.accounts.enums import Role
-from tremplin.accounts.scopes import employer_ids
 from tremplin.core.forms import AccessibleFormMixin
 from tremplin.organisation.models import Employer
 
@@ -27,10 +26,7 @@ class ReportFilterForm(AccessibleFormMixin, forms.Form):
             (year, str(year)) for year in range(this_year + 1, this_year - YEARS_BACK - 1, -1)
         ]
         self.fields["annee"].initial = this_year
-        allowed = employer_ids(user, (Role.DIRECTION, Role.HR, Role.ADMIN))
-        employers = Employer.objects.all()
-        if allowed is not None:
-            employers = employers.filter(pk__in=allowed)
+        employers = Employer.objects.visible_to(user, (Role.DIRECTION, Role.HR, Role.ADMIN))
         if employers.count() > 1:
             self.fields["employeur"].queryset = employers
         else:
