@@ -341,3 +341,15 @@ def open_import(
     if not rows:
         return columns, [], [RowError(2, "", "le fichier ne contient aucune ligne de données.")]
     return columns, rows, []
+
+
+def export_response(request, *, name: str, title: str, headers, rows, target_type: str, count: int):
+    """A list's download, audited: CSV for French Excel by default, XLSX with
+    ?format=xlsx. `rows(as_text)` gives the rows (dates as text for the CSV)."""
+    from tremplin.core import audit
+    from tremplin.core.enums import AuditAction
+
+    audit.record(AuditAction.EXPORT, target_type=target_type, summary=f"export {title} ({count})")
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"{name}.xlsx", headers, rows(as_text=False), title=title)
+    return csv_response(f"{name}.csv", headers, rows(as_text=True))

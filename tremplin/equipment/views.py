@@ -9,9 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from tremplin.accounts import perms
-from tremplin.core import audit
-from tremplin.core.enums import AuditAction
-from tremplin.core.tabular import csv_response, xlsx_response
+from tremplin.core.tabular import export_response
 
 from . import exports
 from .enums import DeviceState
@@ -75,21 +73,16 @@ def stock(request):
     user = request.user
     perms.require(perms.can_manage_equipment(user))
     form, devices = _filtered_devices(request, user)
-    file_format = request.GET.get("format")
-    if file_format in ("csv", "xlsx"):
-        count = devices.count()
-        audit.record(
-            AuditAction.EXPORT,
-            target_type="equipment.device",
-            summary=f"export du stock ({count} appareil(s))",
-        )
+    if request.GET.get("format") in ("csv", "xlsx"):
         devices = devices.order_by("kind", "model_name", "pk")
-        if file_format == "csv":
-            return csv_response(
-                "materiel.csv", exports.STOCK_HEADERS, exports.stock_rows(devices, as_text=True)
-            )
-        return xlsx_response(
-            "materiel.xlsx", exports.STOCK_HEADERS, exports.stock_rows(devices), title="Matériel"
+        return export_response(
+            request,
+            name="materiel",
+            title="du stock",
+            headers=exports.STOCK_HEADERS,
+            rows=lambda as_text: exports.stock_rows(devices, as_text=as_text),
+            target_type="equipment.device",
+            count=devices.count(),
         )
     devices = devices.select_related("site", "holder").order_by("kind", "model_name", "pk")
     page = Paginator(devices, PER_PAGE).get_page(request.GET.get("page"))
@@ -207,21 +200,12 @@ def allocation_export(request):
     user = request.user
     perms.require(perms.can_manage_equipment(user))
     allocations = Allocation.objects.visible_to(user).order_by("-starts_on", "-pk")
-    count = allocations.count()
-    audit.record(
-        AuditAction.EXPORT,
+    return export_response(
+        request,
+        name="attributions",
+        title="des attributions",
+        headers=exports.ALLOCATION_HEADERS,
+        rows=lambda as_text: exports.allocation_rows(allocations, as_text=as_text),
         target_type="equipment.allocation",
-        summary=f"export des attributions ({count})",
-    )
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            "attributions.xlsx",
-            exports.ALLOCATION_HEADERS,
-            exports.allocation_rows(allocations),
-            title="Attributions",
-        )
-    return csv_response(
-        "attributions.csv",
-        exports.ALLOCATION_HEADERS,
-        exports.allocation_rows(allocations, as_text=True),
+        count=allocations.count(),
     )

@@ -11,10 +11,10 @@ from tremplin.accounts import perms
 from tremplin.competences.models import Competence
 from tremplin.core import audit
 from tremplin.core.enums import AuditAction
-from tremplin.core.tabular import csv_response, xlsx_response
+from tremplin.core.tabular import export_response
 from tremplin.organisation.models import Agent
 from tremplin.training import pathways as training_pathways
-from tremplin.training.models import Pathway, PathwayStep
+from tremplin.training.models import Pathway, PathwayStep, minutes_label
 
 from . import access, exports
 from .candidates import candidates_for, fit_for, positions_for
@@ -67,26 +67,17 @@ def _filtered_positions(request):
     return form, positions
 
 
-def _table_response(request, name: str, title: str, headers: list[str], rows, *, count: int):
-    """CSV by default, XLSX with ?format=xlsx; every export is audited."""
-    audit.record(
-        AuditAction.EXPORT, target_type=f"mobility.{name}", summary=f"export {title} ({count})"
-    )
-    if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"{name}.xlsx", headers, rows(as_text=False), title=title)
-    return csv_response(f"{name}.csv", headers, rows(as_text=True))
-
-
 @login_required
 def position_export(request):
     perms.require(perms.can_manage_positions(request.user))
     _form, positions = _filtered_positions(request)
-    return _table_response(
+    return export_response(
         request,
-        "postes",
-        "Postes",
-        exports.POSITION_HEADERS,
-        lambda as_text: exports.position_rows(positions, as_text=as_text),
+        name="postes",
+        title="des postes",
+        headers=exports.POSITION_HEADERS,
+        rows=lambda as_text: exports.position_rows(positions, as_text=as_text),
+        target_type="mobility.postes",
         count=positions.count(),
     )
 
@@ -228,7 +219,7 @@ def pathway(request, pk, agent_pk):
             "agent": agent,
             "pathway": found,
             "steps": steps,
-            "hours": round(minutes / 60, 1),
+            "duration": minutes_label(minutes),
             "extra": extra,
             "outdated": found is not None and found.extra_levels != wanted,
             "fit": fit_for(agent, position),
@@ -445,12 +436,13 @@ def _visible_moves(user):
 def move_export(request):
     perms.require(perms.can_manage_positions(request.user))
     moves = _visible_moves(request.user)
-    return _table_response(
+    return export_response(
         request,
-        "mobilites",
-        "Mobilités réalisées",
-        exports.MOVE_HEADERS,
-        lambda as_text: exports.move_rows(moves, as_text=as_text),
+        name="mobilites",
+        title="des mobilités réalisées",
+        headers=exports.MOVE_HEADERS,
+        rows=lambda as_text: exports.move_rows(moves, as_text=as_text),
+        target_type="mobility.mobilites",
         count=moves.count(),
     )
 
