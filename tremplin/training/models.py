@@ -31,6 +31,14 @@ LEVEL_VALIDATORS = [MinValueValidator(0), MaxValueValidator(8)]
 # --- Catalogue ------------------------------------------------------------------------------
 
 
+def minutes_label(total: int) -> str:
+    """90 → « 1 h 30 », 45 → « 45 min », 120 → « 2 h »."""
+    hours, minutes = divmod(total, 60)
+    if not hours:
+        return f"{minutes} min"
+    return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+
+
 class ModuleQuerySet(models.QuerySet):
     def active(self):
         return self.filter(active=True)
@@ -112,10 +120,7 @@ class Module(models.Model):
 
     @property
     def duration_label(self) -> str:
-        hours, minutes = divmod(self.duration_minutes, 60)
-        if not hours:
-            return f"{minutes} min"
-        return f"{hours} h {minutes:02d}" if minutes else f"{hours} h"
+        return minutes_label(self.duration_minutes)
 
     @property
     def group_label(self) -> str:
