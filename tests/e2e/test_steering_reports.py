@@ -50,3 +50,15 @@ def test_reports_page_keyboard_and_phone(
     check_page(phone, "rapports-telephone")
     phone.goto(f"{live_server.url}/pilotage/rapports/rsu/?annee={year}")
     check_page(phone, "rapports-rsu-telephone")
+
+
+def test_agent_page_with_its_trainings_fits_a_phone(
+    live_server, phone, reports_world, login, check_page
+):
+    """HR opens the agent page on a phone: the « Formations » table (attestation links with
+    hidden text) scrolls inside its frame, the page does not scroll sideways, and the
+    livret is one tap away."""
+    login(phone, "hr", None)
+    phone.goto(f"{live_server.url}/agents/{reports_world.a1a0.pk}/")
+    expect(phone.get_by_role("link", name="Livret individuel de formation (PDF)")).to_be_visible()
+    check_page(phone, "agent-formations-telephone")
