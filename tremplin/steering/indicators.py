@@ -24,12 +24,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value
-from django.db.models.functions import Coalesce, Floor
+from django.db.models import (
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q, is_unlimited
-from tremplin.competences.gaps import below_requirement_agents, measured_on_requirement_agents
+from tremplin.competences.gaps import below_q, requirement_entries
 from tremplin.competences.models import Competence, ProfileEntry, band_of
 from tremplin.competences.views import MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
 from tremplin.diagnostic.models import Participation, PixParticipation
@@ -40,7 +49,7 @@ from tremplin.planning.enums import Attendance, Autonomy, RegistrationStatus, Se
 from tremplin.planning.models import CoachingEntry, Registration, Session
 from tremplin.training import goals as training_goals
 from tremplin.training.enums import StepStatus, TrainerKind
-from tremplin.training.models import CoverageGoal, Pathway, PathwayStep
+from tremplin.training.models import CoverageGoal, PathwayStep
 
 SMALL_CELL = MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
 HALF = Decimal("0.5")
@@ -215,8 +224,22 @@ def _agent_counts(scope: Scope, period: Period, today: dt.date):
                 filter=Q(pk__in=shared.filter(shared_on__gte=period.start).values("agent_id")),
             ),
             pix_ever=Count("pk", filter=Q(pk__in=shared.values("agent_id"))),
-            assessed=Count("pk", filter=Q(pk__in=measured_on_requirement_agents())),
-            below=Count("pk", filter=Q(pk__in=below_requirement_agents())),
+        )
+        .order_by()
+    )
+
+
+def _requirement_counts(scope: Scope, period: Period):
+    """Present agents per unit measured on a competence their job requires, and those
+    below its level on one: one pass over those profile entries (two `pk IN` sets of
+    them, one per figure, took 0.9 s on 100,000 agents with PostgreSQL)."""
+    return (
+        requirement_entries()
+        .filter(scope.agent_q("agent__"), present_q(period.end, "agent__"))
+        .values("agent__unit_id")
+        .annotate(
+            assessed=Count("agent_id", distinct=True),
+            below=Count("agent_id", distinct=True, filter=below_q()),
         )
         .order_by()
     )
@@ -234,10 +257,12 @@ def held_registrations(scope: Scope, period: Period):
 
 
 def direct_counts(scope: Scope, period: Period, today: dt.date) -> dict:
-    """{unit id or None: {figure: count}} of the agents directly in each unit: 2 queries."""
+    """{unit id or None: {figure: count}} of the agents directly in each unit: 3 queries."""
     direct: dict = defaultdict(dict)
     for row in _agent_counts(scope, period, today):
         direct[row.pop("unit_id")].update(row)
+    for row in _requirement_counts(scope, period):
+        direct[row.pop("agent__unit_id")].update(row)
     trained = (
         held_registrations(scope, period)
         .filter(attendance=Attendance.PRESENT)
@@ -341,19 +366,35 @@ class LevelRow:
         return found
 
 
+class WholeLevel(Func):
+    """The whole level of an estimate, rounded half up as merge.whole_level does:
+    FLOOR(level + 0.5). SQLite has no FLOOR of its own (Django's is a Python function
+    called on each row): a cast truncates, which is the floor of a level (never
+    negative)."""
+
+    template = "FLOOR(%(expressions)s + 0.5)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(%(expressions)s + 0.5 AS INTEGER)", **extra_context
+        )
+
+
 def level_distribution(scope: Scope, as_of: dt.date, *, small_cell: int = 0) -> list[LevelRow]:
     """Present agents per competence and whole level (rounded half up, as everywhere): one
-    grouped query, plus the competences' names."""
+    grouped query, plus the competences' names. Agents `IN (…)` rather than joined:
+    SQLite then groups without walking the table in competence order."""
+    agents = Agent.objects.filter(scope.agent_q(), present_q(as_of)).values("pk")
     rows = (
-        ProfileEntry.objects.filter(scope.agent_q("agent__"), present_q(as_of, "agent__"))
-        .annotate(whole=Floor(F("level") + Value(HALF)))
-        .values("competence_id", "whole")
+        ProfileEntry.objects.filter(agent__in=agents)
+        .values_list("competence_id", WholeLevel("level"))
         .annotate(n=Count("pk"))
         .order_by()
     )
     counts: dict[int, list[int]] = defaultdict(lambda: [0] * len(LEVELS))
-    for row in rows:
-        counts[row["competence_id"]][min(max(int(row["whole"]), 0), 8)] += row["n"]
+    for competence_id, whole, n in rows:
+        counts[competence_id][min(max(int(whole), 0), 8)] += n
     competences = Competence.objects.filter(pk__in=counts).order_by("position", "code")
     return [LevelRow(c, counts[c.pk], small_cell) for c in competences]
 
@@ -371,23 +412,27 @@ PATHWAY_STATES = (
 def pathway_states(scope: Scope, as_of: dt.date) -> dict[str, int]:
     """Pathways of present agents by state, from their steps (cancelled steps aside):
     done when every step is done; in progress when one is started or done; otherwise
-    proposed while one step awaits validation, validated when all are. One query."""
-
-    # Uncorrelated `pk IN (…)`: each read once, not probed per pathway.
-    def having(*statuses) -> Q:
-        return Q(pk__in=PathwayStep.objects.filter(status__in=statuses).values("pathway_id"))
-
-    has_live = having(
-        StepStatus.PROPOSED, StepStatus.VALIDATED, StepStatus.IN_PROGRESS, StepStatus.DONE
+    proposed while one step awaits validation, validated when all are. One query: the
+    steps are counted per pathway once, then the pathways per state (nine `pk IN` sets
+    of steps took 1.7 s on 100,000 agents with PostgreSQL)."""
+    per_pathway = (
+        PathwayStep.objects.filter(
+            scope.agent_q("pathway__agent__"), present_q(as_of, "pathway__agent__")
+        )
+        .exclude(status=StepStatus.CANCELLED)
+        .values("pathway_id")
+        .annotate(
+            awaiting=Count("pk", filter=Q(status=StepStatus.PROPOSED)),
+            started=Count("pk", filter=Q(status__in=(StepStatus.IN_PROGRESS, StepStatus.DONE))),
+            unfinished=Count("pk", filter=~Q(status=StepStatus.DONE)),
+        )
+        .order_by()
     )
-    started = having(StepStatus.IN_PROGRESS, StepStatus.DONE)
-    unfinished = having(StepStatus.PROPOSED, StepStatus.VALIDATED, StepStatus.IN_PROGRESS)
-    proposed = having(StepStatus.PROPOSED)
-    return Pathway.objects.filter(scope.agent_q("agent__"), present_q(as_of, "agent__")).aggregate(
-        proposed=Count("pk", filter=proposed & ~started),
-        validated=Count("pk", filter=has_live & ~proposed & ~started),
-        in_progress=Count("pk", filter=started & unfinished),
-        done=Count("pk", filter=has_live & ~unfinished),
+    return per_pathway.aggregate(
+        proposed=Count("pathway_id", filter=Q(awaiting__gt=0, started=0)),
+        validated=Count("pathway_id", filter=Q(awaiting=0, started=0)),
+        in_progress=Count("pathway_id", filter=Q(started__gt=0, unfinished__gt=0)),
+        done=Count("pathway_id", filter=Q(unfinished=0)),
     )
 
 
