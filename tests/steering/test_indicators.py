@@ -1,10 +1,13 @@
 """Each figure of the dashboard against the hand-computed dataset of dashboard_data."""
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
 from tests.steering.dashboard_data import END, START, build
 from tremplin.accounts.enums import Role
+from tremplin.competences.models import ProfileEntry
 from tremplin.steering import indicators
 from tremplin.steering.indicators import Period, Scope
 from tremplin.training import goals as training_goals
@@ -73,6 +76,24 @@ def test_level_distribution(world, data):
     assert row.bands[1] == ("Novice (1–2)", 1) and row.bands[2] == ("Indépendant (3–4)", 1)
     hidden = indicators.level_distribution(Scope(world.users[Role.DIRECTION]), END, small_cell=5)
     assert hidden[0].hidden
+
+
+def test_estimates_read_as_whole_levels_rounded_half_up(world, data):
+    """A 2.5 estimate is level 3 on the chart and meets a level-3 requirement; 2.49 is
+    level 2 and below it: the rule of the agent's profile page, in SQL on both databases."""
+    a = world.agents
+    a1_metro, a2_metro = a[("Équipe A1a", "metropole")], a[("Service A2", "metropole")]
+    ProfileEntry.objects.filter(agent=a1_metro).update(level=Decimal("2.49"))
+    ProfileEntry.objects.filter(agent=a2_metro).update(level=Decimal("2.50"))
+    (row,) = indicators.level_distribution(Scope(world.users[Role.ADMIN]), END)
+    assert row.counts == [0, 0, 1, 1, 0, 0, 0, 0, 0]
+    a_row = indicators.unit_table(Scope(world.users[Role.ADMIN]), PERIOD, TODAY).rows[0]
+    assert (a_row.assessed, a_row.below) == (2, 1)
+    ProfileEntry.objects.filter(agent=a2_metro).update(level=Decimal("2.49"))
+    a_row = indicators.unit_table(Scope(world.users[Role.ADMIN]), PERIOD, TODAY).rows[0]
+    assert (a_row.assessed, a_row.below) == (2, 2)
+    (row,) = indicators.level_distribution(Scope(world.users[Role.ADMIN]), END)
+    assert row.counts == [0, 0, 2, 0, 0, 0, 0, 0, 0]
 
 
 def test_pathway_states(world, data):
