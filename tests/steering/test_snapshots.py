@@ -95,3 +95,37 @@ def test_units_grouped_figures_equal_each_units_own(world, data):
                 own = snapshots._scope_figures(Scope(None, None, unit), month, month.end)
                 assert grouped[unit.pk] == own, unit.name
     assert any(v[0] for figures in grouped.values() for v in figures.values())
+
+
+def test_nightly_runs_keep_one_date_a_month(world, data):
+    """A year of nightly runs leaves twelve dates, not 365: each run drops the earlier
+    days of its month; a day computed after its month's last one is not shown."""
+    for day in ("2026-05-31", "2026-06-10", "2026-06-20"):
+        call_command("snapshot_indicators", "--date", day, verbosity=0)
+    kept = sorted(set(IndicatorSnapshot.objects.values_list("date", flat=True)))
+    assert kept == [dt.date(2026, 5, 31), dt.date(2026, 6, 20)]
+    call_command("snapshot_indicators", "--date", "2026-06-05", verbosity=0)
+    series = snapshots.trend((None, None), ["identity_share"])
+    assert [day for day, _value in series["identity_share"]] == [
+        dt.date(2026, 5, 31),
+        dt.date(2026, 6, 20),
+    ]
+
+
+def test_trends_table_has_a_row_a_month_and_a_column_a_figure(world, data, client):
+    import csv
+    import io
+
+    for day in ("2026-05-31", "2026-06-20"):
+        call_command("snapshot_indicators", "--date", day, verbosity=0)
+    client.force_login(world.users[Role.ADMIN])
+    response = client.get("/pilotage/tableaux/tendances.csv")
+    text = b"".join(response.streaming_content).decode("utf-8").lstrip("\ufeff")
+    header, *rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert header[:3] == ["Arrêté au", "Identité numérique active", "Diagnostic fait"]
+    assert "Heures de formation (séances et accompagnements)" in header
+    assert [row[0] for row in rows] == ["31/05/2026", "20/06/2026"]
+    identity = _value("identity_share", day=dt.date(2026, 6, 20)).value
+    assert rows[1][1] == f"{identity}".replace(".", ",")
+    page = client.get("/pilotage/").content.decode()
+    assert page.count("<td") > 0 and ">20/06/2026</th>" in page

@@ -1,6 +1,6 @@
-"""Month-end figures kept for the trends: the nightly `snapshot_indicators` writes them,
-the dashboard reads them back (one query per chart). Derived data, rebuilt at will, so
-not audited."""
+"""Figures kept for the trends, one date a month: the nightly `snapshot_indicators`
+writes them, the dashboard reads them back (one query per chart). Derived data, rebuilt at
+will, so not audited."""
 
 from django.db import models
 

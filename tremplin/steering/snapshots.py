@@ -217,10 +217,12 @@ def figures_on(as_of: dt.date, today: dt.date) -> list[IndicatorSnapshot]:
 
 @transaction.atomic
 def write(as_of: dt.date, today: dt.date | None = None) -> int:
-    """Replaces the figures of `as_of`: running twice leaves the same rows."""
+    """Replaces the figures of `as_of`, and drops those of the earlier days of its month:
+    the nightly run keeps one date a month (its last night so far), not 365 a year.
+    Running twice leaves the same rows."""
     today = today or timezone.localdate()
     rows = figures_on(as_of, today)
-    IndicatorSnapshot.objects.filter(date=as_of).delete()
+    IndicatorSnapshot.objects.filter(date__gte=as_of.replace(day=1), date__lte=as_of).delete()
     IndicatorSnapshot.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
@@ -247,12 +249,13 @@ def trend_target(scope: Scope) -> tuple[int | None, int | None] | None:
 
 
 def trend(target: tuple[int | None, int | None], keys: list[str]) -> dict[str, list]:
-    """{key: [(date, value)…]} oldest first: one query."""
+    """{key: [(date, value)…]} oldest first, one date a month (its latest: a day computed
+    with `--date` after the month's end is left out): one query."""
     unit_id, employer_id = target
-    series: dict[str, list] = defaultdict(list)
+    latest: dict[str, dict[tuple[int, int], tuple]] = defaultdict(dict)
     rows = IndicatorSnapshot.objects.filter(
         unit_id=unit_id, employer_id=employer_id, key__in=keys
     ).order_by("date")
     for key, day, value in rows.values_list("key", "date", "value"):
-        series[key].append((day, value))
-    return series
+        latest[key][(day.year, day.month)] = (day, value)
+    return defaultdict(list, {key: list(months.values()) for key, months in latest.items()})

@@ -205,11 +205,24 @@ def _coaching_rows(board: Board):
     ]
 
 
-def _trend_rows(board: Board):
+def _trend_columns(board: Board) -> list[tuple[str, str]]:
+    """(key, label) of the remembered figures this scope has, in the page's order."""
     labels = dict(snapshots.SHARES) | dict(snapshots.MONTHLY) | board.goal_keys
-    for key, points in board.trends.items():
-        for day, value in points:
-            yield [day, labels.get(key, key), value]
+    return [(key, label) for key, label in labels.items() if board.trends.get(key)]
+
+
+def _trend_headers(board: Board) -> list[str]:
+    return ["Arrêté au", *(label for _key, label in _trend_columns(board))]
+
+
+def _trend_rows(board: Board):
+    """One row a date, one column a figure: how a month-by-month table reads (and charts
+    in a spreadsheet); a figure not remembered that day stays empty."""
+    columns = _trend_columns(board)
+    values = {key: dict(board.trends[key]) for key, _label in columns}
+    days = sorted({day for points in values.values() for day in points})
+    for day in days:
+        yield [day, *(values[key].get(day, "") for key, _label in columns)]
 
 
 TABLES = {
@@ -266,8 +279,14 @@ TABLES = {
         ["Thème", "Accompagnements"],
         lambda board: [list(row) for row in board.coaching.themes],
     ),
-    "tendances": ("Tendances", ["Date", "Indicateur", "Valeur"], _trend_rows),
+    "tendances": ("Tendances", _trend_headers, _trend_rows),
 }
+
+
+def _headers(headers, board: Board) -> list[str]:
+    """A table's headers: fixed, or read from the board when its columns depend on the
+    figures (the trends: one column per remembered figure)."""
+    return headers(board) if callable(headers) else headers
 
 
 # --- Charts -------------------------------------------------------------------------------
@@ -350,7 +369,11 @@ def dashboard(request):
             drill_query=urlencode({k: v for k, v in query.items() if k != "unit"}),
             export_query=urlencode(query),
             tables={
-                name: (title, headers, [[_display(v) for v in row] for row in rows(board)])
+                name: (
+                    title,
+                    _headers(headers, board),
+                    [[_display(v) for v in row] for row in rows(board)],
+                )
                 for name, (title, headers, rows) in TABLES.items()
             },
         )
@@ -379,6 +402,7 @@ def export(request, table: str, file_format: str):
     scope, period = found
     board = Board(user, scope, period, today)
     title, headers, rows = TABLES[table]
+    headers = _headers(headers, board)
     # Figures only, but a download leaves the application: it is logged like the others.
     audit.record(
         AuditAction.EXPORT,
