@@ -273,6 +273,10 @@ def nice_top(value: float) -> float:
     return 10 * power
 
 
+# Room right of the lines for their names (24 characters of 12 px text, see _lines.html).
+LINE_LABEL_SPACE = 190
+
+
 def lines(
     series: list[tuple[str, list[tuple[dt.date, float]]]],
     *,
@@ -323,7 +327,7 @@ def lines(
     ]
     y_ticks = [(round(y_of(top * k / 4), 1), f"{fmt(top * k / 4)}{suffix}") for k in range(5)]
     return LineChart(
-        width=LINE_LEFT + LINE_WIDTH + 150,
+        width=LINE_LEFT + LINE_WIDTH + LINE_LABEL_SPACE,
         height=LINE_TOP + LINE_HEIGHT + 30,
         left=LINE_LEFT,
         top=LINE_TOP,
