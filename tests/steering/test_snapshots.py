@@ -98,13 +98,15 @@ def test_units_grouped_figures_equal_each_units_own(world, data):
 
 
 def test_nightly_runs_keep_one_date_a_month(world, data):
-    """A year of nightly runs leaves twelve dates, not 365: each run drops the earlier
-    days of its month; a day computed after its month's last one is not shown."""
-    for day in ("2026-05-31", "2026-06-10", "2026-06-20"):
-        call_command("snapshot_indicators", "--date", day, verbosity=0)
+    """A year of nightly runs leaves twelve dates, not 365: each night drops the earlier
+    nights of its month; a past day recomputed later drops nothing and is not shown
+    after its month's last night."""
+    for night in (dt.date(2026, 5, 31), dt.date(2026, 6, 10), dt.date(2026, 6, 20)):
+        snapshots.write(night, today=night)
     kept = sorted(set(IndicatorSnapshot.objects.values_list("date", flat=True)))
     assert kept == [dt.date(2026, 5, 31), dt.date(2026, 6, 20)]
     call_command("snapshot_indicators", "--date", "2026-06-05", verbosity=0)
+    assert IndicatorSnapshot.objects.filter(date=dt.date(2026, 6, 20)).exists()
     series = snapshots.trend((None, None), ["identity_share"])
     assert [day for day, _value in series["identity_share"]] == [
         dt.date(2026, 5, 31),

@@ -217,12 +217,16 @@ def figures_on(as_of: dt.date, today: dt.date) -> list[IndicatorSnapshot]:
 
 @transaction.atomic
 def write(as_of: dt.date, today: dt.date | None = None) -> int:
-    """Replaces the figures of `as_of`, and drops those of the earlier days of its month:
-    the nightly run keeps one date a month (its last night so far), not 365 a year.
-    Running twice leaves the same rows."""
+    """Replaces the figures of `as_of`: running twice leaves the same rows. The nightly
+    run (`as_of` today) also drops the earlier nights of its month, so that one date a
+    month is kept (its last night so far), not 365 a year; recomputing a past day
+    (`--date`, `--backfill`) drops nothing else, such as a night's share below the
+    requirement, which past data cannot rebuild."""
     today = today or timezone.localdate()
     rows = figures_on(as_of, today)
-    IndicatorSnapshot.objects.filter(date__gte=as_of.replace(day=1), date__lte=as_of).delete()
+    IndicatorSnapshot.objects.filter(date=as_of).delete()
+    if as_of >= today:
+        IndicatorSnapshot.objects.filter(date__gte=as_of.replace(day=1), date__lt=as_of).delete()
     IndicatorSnapshot.objects.bulk_create(rows, batch_size=1000)
     return len(rows)
 
