@@ -130,4 +130,6 @@ def test_trends_table_has_a_row_a_month_and_a_column_a_figure(world, data, clien
     identity = _value("identity_share", day=dt.date(2026, 6, 20)).value
     assert rows[1][1] == f"{identity}".replace(".", ",")
     page = client.get("/pilotage/").content.decode()
-    assert page.count("<td") > 0 and ">20/06/2026</th>" in page
+    table = page[page.index('aria-label="Tableau : Tendances"') :]
+    assert table.index(">Arrêté au</th>") < table.index(">31/05/2026</th>")
+    assert table.index(">31/05/2026</th>") < table.index(">20/06/2026</th>")

@@ -289,17 +289,14 @@ def heat_map(user, unit: OrgUnit | None = None, *, min_measured: int = 0) -> Hea
     Two grouped queries per unit and competence; subtree sums go up the unit tree."""
     scope = agent_scope_q(user, AGENT_COUNT_ROLES, prefix="agent__")
     measured_rows = (
-        ProfileEntry.objects.filter(scope)
+        requirement_entries()
         .filter(
+            scope,
             Q(agent__departure_date__isnull=True)
             | Q(agent__departure_date__gt=timezone.localdate()),
-            competence__requirements__job=F("agent__job"),
         )
         .values("agent__unit_id", "competence_id")
-        .annotate(
-            measured=Count("pk"),
-            below=Count("pk", filter=Q(level__lt=F("competence__requirements__level") - HALF)),
-        )
+        .annotate(measured=Count("pk"), below=Count("pk", filter=below_q()))
         .order_by()
     )
     required_rows = (

@@ -213,6 +213,20 @@ class Evidence(models.Model):
         return ""
 
 
+class WholeLevel(models.Func):
+    """merge.whole_level in SQL, for grouping estimates by level: FLOOR(level + 0.5).
+    SQLite has no FLOOR of its own (Django's is a Python function called on each row): a
+    cast truncates, which is the floor of a level (never negative)."""
+
+    template = "FLOOR(%(expressions)s + 0.5)"
+    output_field = models.IntegerField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return self.as_sql(
+            compiler, connection, template="CAST(%(expressions)s + 0.5 AS INTEGER)", **extra_context
+        )
+
+
 class ProfileEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         from tremplin.accounts.scopes import agent_scope_q

@@ -21,25 +21,15 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import ClassVar
 
-from django.db.models import (
-    Count,
-    Exists,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-)
+from django.db.models import Count, Exists, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from tremplin.accounts.scopes import AGENT_COUNT_ROLES, agent_scope_q, is_unlimited
 from tremplin.competences.gaps import below_q, requirement_entries
-from tremplin.competences.models import Competence, ProfileEntry, band_of
+from tremplin.competences.models import Competence, ProfileEntry, WholeLevel, band_of
 from tremplin.competences.views import MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
 from tremplin.diagnostic.models import Participation, PixParticipation
 from tremplin.organisation.enums import IdentityStatus
@@ -52,7 +42,6 @@ from tremplin.training.enums import StepStatus, TrainerKind
 from tremplin.training.models import CoverageGoal, PathwayStep
 
 SMALL_CELL = MIN_MEASURED_FOR_FIGURE_ONLY_ROLES
-HALF = Decimal("0.5")
 LEVELS = range(0, 9)
 
 
@@ -364,21 +353,6 @@ class LevelRow:
                 (f"{band.label} ({low}–{low + 1})", self.counts[low] + self.counts[low + 1])
             )
         return found
-
-
-class WholeLevel(Func):
-    """The whole level of an estimate, rounded half up as merge.whole_level does:
-    FLOOR(level + 0.5). SQLite has no FLOOR of its own (Django's is a Python function
-    called on each row): a cast truncates, which is the floor of a level (never
-    negative)."""
-
-    template = "FLOOR(%(expressions)s + 0.5)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler, connection, **extra_context):
-        return self.as_sql(
-            compiler, connection, template="CAST(%(expressions)s + 0.5 AS INTEGER)", **extra_context
-        )
 
 
 def level_distribution(scope: Scope, as_of: dt.date, *, small_cell: int = 0) -> list[LevelRow]:
