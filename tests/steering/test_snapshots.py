@@ -127,8 +127,11 @@ def test_trends_table_has_a_row_a_month_and_a_column_a_figure(world, data, clien
     assert header[:3] == ["Arrêté au", "Identité numérique active", "Diagnostic fait"]
     assert "Heures de formation (séances et accompagnements)" in header
     assert [row[0] for row in rows] == ["31/05/2026", "20/06/2026"]
-    identity = _value("identity_share", day=dt.date(2026, 6, 20)).value
-    assert rows[1][1] == f"{identity}".replace(".", ",")
+    # 33 %, written as a whole number, as the page shows it; hours keep their decimal.
+    assert _value("identity_share", day=dt.date(2026, 6, 20)).value == 33
+    assert rows[1][1] == "33"
+    hours = header.index("Heures de formation (séances et accompagnements)")
+    assert rows[1][hours] == "0,5"  # June: a2_city's 30 min coaching
     page = client.get("/pilotage/").content.decode()
     table = page[page.index('aria-label="Tableau : Tendances"') :]
     assert table.index(">Arrêté au</th>") < table.index(">31/05/2026</th>")

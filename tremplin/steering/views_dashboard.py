@@ -217,12 +217,14 @@ def _trend_headers(board: Board) -> list[str]:
 
 def _trend_rows(board: Board):
     """One row a date, one column a figure: how a month-by-month table reads (and charts
-    in a spreadsheet); a figure not remembered that day stays empty."""
+    in a spreadsheet); a figure not remembered that day stays empty. Snapshots keep
+    floats: a whole one is written as a count (« 6 séances », not « 6,0 »)."""
     columns = _trend_columns(board)
     values = {key: dict(board.trends[key]) for key, _label in columns}
     days = sorted({day for points in values.values() for day in points})
     for day in days:
-        yield [day, *(values[key].get(day, "") for key, _label in columns)]
+        row = [values[key].get(day, "") for key, _label in columns]
+        yield [day, *(int(v) if isinstance(v, float) and v.is_integer() else v for v in row)]
 
 
 TABLES = {
