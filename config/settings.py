@@ -179,6 +179,11 @@ EMAIL_TIMEOUT = env.int("DJANGO_EMAIL_TIMEOUT", default=30)
 # (`send_outbox --wet-run` purges them), as the DPO's register says.
 TREMPLIN_OUTBOX_RETENTION_DAYS = env.int("TREMPLIN_OUTBOX_RETENTION_DAYS", default=90)
 
+# The dashboard's figures are read back this many minutes after they were computed
+# (`refresh_dashboard`, run more often than this, keeps the default views fresh); 0
+# computes them on every page.
+TREMPLIN_DASHBOARD_MINUTES = env.int("TREMPLIN_DASHBOARD_MINUTES", default=15)
+
 # Logs carry no personal data: only ids and counts are ever logged.
 LOGGING = {
     "version": 1,

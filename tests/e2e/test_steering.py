@@ -1,5 +1,6 @@
 """The dashboard in Chromium: the admin's whole collectivité with trends, keyboard to the
-drill-down link, the direction's page at 360 px. Axe on each page."""
+drill-down link, the direction's page at 360 px and its « Recalculer ». Axe on each
+page."""
 
 import pytest
 from django.core.management import call_command
@@ -32,3 +33,12 @@ def test_dashboard_walk(live_server, page, phone, world, login, check_page):
     expect(phone.get_by_text("moins de 5").first).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     check_page(phone, "pilotage-360")
+
+    # « Recalculer maintenant » by keyboard: the same filters, figures of this minute.
+    button = phone.get_by_role("button", name="Recalculer maintenant")
+    button.focus()
+    phone.keyboard.press("Enter")
+    phone.wait_for_load_state()
+    assert phone.url == f"{live_server.url}/pilotage/?{query}"
+    expect(phone.get_by_text("Chiffres calculés le")).to_be_visible()
+    check_page(phone, "pilotage-360-recalcule")

@@ -42,3 +42,22 @@ class IndicatorSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.key} au {self.date:%d/%m/%Y} : {self.value}"
+
+
+class ComputedBoard(models.Model):
+    """The dashboard's figures for one scope, filters and day, as computed at
+    `computed_at`: the page and its downloads read them back for a few minutes instead of
+    recomputing them (`refresh_dashboard` keeps every steering user's default view
+    fresh). Derived data, rebuilt at will, so not audited; figures only, never names."""
+
+    key = models.CharField("clé", max_length=64, unique=True)
+    computed_at = models.DateTimeField("calculé le", db_index=True)
+    seconds = models.FloatField("durée du calcul (s)")
+    figures = models.BinaryField("chiffres")
+
+    class Meta:
+        verbose_name = "tableau de bord calculé"
+        verbose_name_plural = "tableaux de bord calculés"
+
+    def __str__(self):
+        return f"tableau de bord calculé le {self.computed_at:%d/%m/%Y %H:%M}"

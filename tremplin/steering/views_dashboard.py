@@ -7,8 +7,9 @@ import datetime as dt
 from functools import cached_property
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +19,7 @@ from tremplin.core import audit
 from tremplin.core.enums import AuditAction
 from tremplin.core.tabular import csv_response, xlsx_response
 
-from . import charts, indicators, snapshots
+from . import charts, indicators, precomputed, snapshots
 from .forms_dashboard import DashboardFilterForm
 from .indicators import PATHWAY_STATES, Period, Scope
 
@@ -26,8 +27,11 @@ HIDDEN = "moins de 5"
 
 
 class Board:
-    """The dashboard's figures for a scope and a period, each computed when first read:
-    the page reads them all, a table's download only its own."""
+    """The dashboard's figures for a scope and a period, each computed when first read;
+    `precomputed.load` fills them from figures stored a few minutes ago when there are
+    (the page and its downloads then show the same), or computes and stores them all."""
+
+    computed_at = None
 
     def __init__(self, user, scope: Scope, period: Period, today: dt.date):
         self.scope, self.period, self.today = scope, period, today
@@ -345,14 +349,22 @@ def _scope_and_period(form, user) -> tuple[Scope, Period] | None:
 
 @login_required
 def dashboard(request):
+    """GET shows the figures (stored ones when recent); POST « Recalculer » computes them
+    again for the same filters, then shows them."""
     user = request.user
     perms.require(perms.can_view_steering(user))
+    if request.method not in ("GET", "HEAD", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
     form, today = _filters(request)
     found = _scope_and_period(form, user)
     context = {"form": form, "crumbs": [("Pilotage", None)], "board": None}
     if found is not None:
         scope, period = found
         board = Board(user, scope, period, today)
+        refresh = request.method == "POST"
+        precomputed.load(board, refresh=refresh)
+        if refresh:
+            return redirect(request.get_full_path())
         query = {k: v for k, v in request.GET.items() if k in form.fields and v}
         crumbs = [("Pilotage", reverse("steering:dashboard") if scope.unit else None)]
         if scope.unit is not None:
@@ -370,6 +382,7 @@ def dashboard(request):
             crumbs=crumbs,
             drill_query=urlencode({k: v for k, v in query.items() if k != "unit"}),
             export_query=urlencode(query),
+            minutes=settings.TREMPLIN_DASHBOARD_MINUTES,
             tables={
                 name: (
                     title,
@@ -403,6 +416,7 @@ def export(request, table: str, file_format: str):
         return redirect(_url(request.GET.dict()))
     scope, period = found
     board = Board(user, scope, period, today)
+    precomputed.load(board)
     title, headers, rows = TABLES[table]
     headers = _headers(headers, board)
     # Figures only, but a download leaves the application: it is logged like the others.
