@@ -1,7 +1,8 @@
 """Takes the screenshots of the README and the user guide from a running demo.
 
 Usage: `make demo` in one terminal, then
-`.venv/bin/python scripts/docs_screenshots.py [http://127.0.0.1:8000]`.
+`.venv/bin/python scripts/docs_screenshots.py [http://127.0.0.1:8000] [name …]`: only the
+named screenshots when names are given.
 """
 
 import sys
@@ -10,6 +11,7 @@ from pathlib import Path
 from playwright.sync_api import sync_playwright
 
 BASE = sys.argv[1] if len(sys.argv) > 1 else "http://127.0.0.1:8000"
+ONLY = set(sys.argv[2:])
 OUT = Path(__file__).resolve().parent.parent / "docs" / "img"
 PASSWORD = "tremplin-demo"  # noqa: S105 (the demo's published password)
 SHOTS = [
@@ -26,6 +28,7 @@ SHOTS = [
     ("rh", "/diagnostic/pix/", "pix-campagne", 1280, "DEMOPROF26"),
     ("rh", "/formation/objectifs/", "formation-objectifs", 1280),
     ("agent", "/formation/parcours/mon-parcours/", "agent-parcours-telephone", 360),
+    ("direction", "/pilotage/", "pilotage-tableau-de-bord", 1100),
 ]
 
 
@@ -37,6 +40,8 @@ def main():
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"],
         )
         for username, path, name, width, *follow in SHOTS:
+            if ONLY and name not in ONLY:
+                continue
             context = browser.new_context(viewport={"width": width, "height": 800}, locale="fr-FR")
             page = context.new_page()
             page.goto(f"{BASE}/compte/connexion/")
