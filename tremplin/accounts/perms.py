@@ -435,10 +435,13 @@ def can_view_reachable_jobs(user, agent) -> bool:
 # --- Steering ------------------------------------------------------------------------------
 
 
+# The plan's dashboard and its tables: figures, never names. The direction, HR and
+# administrators, each within their scope (also whom `refresh_dashboard` computes for).
+STEERING_ROLES = (Role.DIRECTION, Role.HR, Role.ADMIN)
+
+
 def can_view_steering(user) -> bool:
-    """The plan's dashboard and its tables: figures, never names. The direction, HR and
-    administrators, each within their scope."""
-    return _is(user, Role.DIRECTION, Role.HR, Role.ADMIN)
+    return _is(user, *STEERING_ROLES)
 
 
 def can_download_reports(user) -> bool:

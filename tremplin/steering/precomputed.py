@@ -29,9 +29,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from tremplin.accounts.enums import Role
 from tremplin.accounts.models import User
-from tremplin.accounts.scopes import unit_scope_q
+from tremplin.accounts.perms import STEERING_ROLES
 from tremplin.organisation.models import Agent, OrgUnit
 
 from .indicators import Scope, default_period
@@ -76,9 +75,7 @@ def key(board) -> str:
     parts = [
         FORMAT,
         _sql(Agent.objects.filter(scope.agent_q())),
-        _sql(OrgUnit.objects.filter(unit_scope_q(scope.user, "path")))
-        if scope.user is not None
-        else "*",
+        _sql(OrgUnit.objects.visible_to(scope.user)) if scope.user is not None else "*",
         scope.is_everything,
         scope.employer.pk if scope.employer else None,
         scope.unit.pk if scope.unit else None,
@@ -136,10 +133,8 @@ def prune() -> int:
 
 
 def steering_users():
-    """Active users who may open the dashboard (the direction, HR, administrators)."""
-    steering = Q(is_superuser=True) | Q(
-        role_assignments__role__in=[Role.DIRECTION, Role.HR, Role.ADMIN]
-    )
+    """Active users who may open the dashboard (`perms.can_view_steering`)."""
+    steering = Q(is_superuser=True) | Q(role_assignments__role__in=STEERING_ROLES)
     return User.objects.filter(steering, is_active=True).distinct().order_by("pk")
 
 

@@ -9,10 +9,11 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.views.decorators.http import require_http_methods
 
 from tremplin.accounts import perms
 from tremplin.core import audit
@@ -348,13 +349,12 @@ def _scope_and_period(form, user) -> tuple[Scope, Period] | None:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def dashboard(request):
     """GET shows the figures (stored ones when recent); POST « Recalculer » computes them
     again for the same filters, then shows them."""
     user = request.user
     perms.require(perms.can_view_steering(user))
-    if request.method not in ("GET", "HEAD", "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
     form, today = _filters(request)
     found = _scope_and_period(form, user)
     context = {"form": form, "crumbs": [("Pilotage", None)], "board": None}
