@@ -132,3 +132,15 @@ def test_refresh_dashboard_refuses_when_nothing_is_stored(db, settings):
     settings.TREMPLIN_DASHBOARD_MINUTES = 0
     with pytest.raises(CommandError, match="calculé à chaque page"):
         call_command("refresh_dashboard")
+
+
+def test_figures_stored_by_older_code_are_not_read(world, data, client, monkeypatch):
+    """A deploy that changes the stored dataclasses' fields changes the keys."""
+    from tremplin.steering import precomputed
+
+    assert "below" in precomputed.FORMAT and "autonomous" in precomputed.FORMAT
+    client.force_login(world.users[Role.ADMIN])
+    _agents(client)
+    _newcomer(world)
+    monkeypatch.setattr(precomputed, "FORMAT", precomputed.FORMAT + "|new_field")
+    assert _agents(client) == 7

@@ -17,6 +17,7 @@ figures of a scope that is not theirs.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import logging
@@ -32,7 +33,9 @@ from django.utils import timezone
 from tremplin.accounts.models import User
 from tremplin.accounts.perms import STEERING_ROLES
 from tremplin.organisation.models import Agent, OrgUnit
+from tremplin.training import goals as training_goals
 
+from . import indicators
 from .indicators import Scope, default_period
 from .models import ComputedBoard
 
@@ -51,8 +54,21 @@ FIGURES = (
     "equipment",
     "mobility",
 )
-# Bumped when what the figures hold changes shape: older rows are then never read.
-FORMAT = 1
+# The shape of what is stored: a deploy that adds or renames a field of these changes
+# the keys, so figures pickled by the older code are never read back.
+FORMAT = repr(
+    [
+        (cls.__name__, [f.name for f in dataclasses.fields(cls)])
+        for cls in (
+            indicators.UnitFigures,
+            indicators.UnitTable,
+            indicators.LevelRow,
+            indicators.Training,
+            indicators.Coaching,
+            training_goals.Progress,
+        )
+    ]
+)
 # Rows older than this are deleted by `refresh_dashboard`.
 KEEP = dt.timedelta(days=1)
 
